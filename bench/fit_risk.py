@@ -1,0 +1,201 @@
+"""Fit the risk models shipped in qa/data/risk_model.json, with document-grouped
+cross-validation, on WMT22 ja-en crowd judgments.
+
+    python bench/fit_risk.py --data ../shared/data/wmt22-jaen
+
+Label: a row is "poor" when its crowd DA is below 50/100 (28% of the 23,326 rows).
+Features: what `qa.risk.features` gives the shipped pipeline for the same segment, so the
+numbers here are the numbers `mtqa check` produces. "mt" rows use another WMT system's output
+as the retranslation (never the scored system's own); "offline" rows have none.
+Every reported number comes from out-of-fold predictions (5 folds grouped by document);
+the shipped coefficients are then refitted on all rows. Out-of-fold predictions are saved in
+bench/out/oof_<model>.json for bench/eval_wmt22.py.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+from scipy.stats import kendalltau
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import wmt22  # noqa: E402
+
+from qa import metrics, risk  # noqa: E402
+from qa.api import _load_plugins  # noqa: E402
+from qa.checks.base import Context, run_checks  # noqa: E402
+from qa.model import Segment, SegmentResult  # noqa: E402
+from qa.signals.base import SIGNALS  # noqa: E402
+
+OUT = Path(__file__).resolve().parents[1] / "qa" / "data" / "risk_model.json"
+CACHE = Path(__file__).resolve().parent / "out"
+POOR_BELOW = 50.0
+OFFLINE = ["e5_sim", "len_ratio_dev", "dict_coverage", "n_major", "n_minor"]
+# Feature sets; the pipeline picks the richest one a run can fill. "mode" says whether rows
+# get a retranslation (another system's output) or none.
+MODELS: dict[str, tuple[str, list[str]]] = {
+    "offline": ("offline", OFFLINE),
+    "mt": ("mt", ["chrf", "e5_retr", *OFFLINE]),
+}
+
+
+def segments(data: wmt22.WMT22, mode: str) -> list[Segment]:
+    """One Segment per DA row; "mt" rows carry another system's output as retranslation."""
+    out = []
+    for row in data.da:
+        i = row.line - 1
+        retr = data.systems[wmt22.pseudo_ref(row.system)][i] if mode == "mt" else None
+        out.append(Segment(id=str(len(out)), source=data.src[i],
+                           target=data.systems[row.system][i], retranslation=retr))
+    return out
+
+
+def _cached(name: str, refresh: bool, compute) -> list:  # noqa: ANN001
+    """A feature column cached as JSON in bench/out (e5 over 20k texts takes many minutes)."""
+    path = CACHE / f"wmt22_{name}.json"
+    if path.exists() and not refresh:
+        return json.loads(path.read_text())
+    values = compute()
+    CACHE.mkdir(exist_ok=True)
+    path.write_text(json.dumps(values))
+    return values
+
+
+def feature_rows(data: wmt22.WMT22, mode: str, refresh: bool | set[str]) -> list[dict]:
+    """Features for every DA row, computed by the shipped pipeline, column by column.
+
+    `refresh`: True recomputes everything, a set recomputes just those signals. The rule
+    checks are always rerun (they are cheap and change often)."""
+    _load_plugins()
+    segs = segments(data, mode)
+
+    def again(name: str) -> bool:
+        return refresh is True or (isinstance(refresh, set) and name in refresh)
+
+    results = [SegmentResult(segment=s) for s in segs]
+    for r, row in zip(results, _cached(f"{mode}_metrics", again("metrics"),
+                                       lambda: metrics.segment_scores(segs)), strict=True):
+        r.scores.update(row)
+    for name, info in SIGNALS.items():
+        col = _cached(f"{mode}_{name}", again(name), lambda fn=info.fn: fn(segs))
+        for r, v in zip(results, col, strict=True):
+            r.scores[name] = v
+    ctx = Context(segments=segs)
+    for r in results:
+        r.issues = run_checks(r.segment, ctx)
+    return [{**risk.features(r), "n_critical": _n_critical(r)} for r in results]
+
+
+def _n_critical(r: SegmentResult) -> float:
+    return float(sum(i.severity == "critical" for i in r.issues))
+
+
+def matrix(rows: list[dict], names: list[str]) -> np.ndarray:
+    x = np.array([[np.nan if r.get(n) is None else r[n] for n in names] for r in rows], float)
+    means = np.nanmean(x, axis=0)
+    return np.where(np.isnan(x), means, x)  # missing -> mean, as qa.risk does (no push)
+
+
+def oof_predictions(x: np.ndarray, y: np.ndarray, groups: list[str]) -> np.ndarray:
+    pred = np.zeros(len(y))
+    for train, test in GroupKFold(n_splits=5).split(x, y, groups):
+        pred[test] = fit(x[train], y[train]).predict_proba(_std(x[test], x[train]))[:, 1]
+    return pred
+
+
+def _std(x: np.ndarray, ref: np.ndarray) -> np.ndarray:
+    return (x - ref.mean(0)) / ref.std(0).clip(1e-9)
+
+
+def fit(x: np.ndarray, y: np.ndarray) -> LogisticRegression:
+    return LogisticRegression(C=1.0, max_iter=1000).fit(_std(x, x), y)
+
+
+def with_critical(pred: np.ndarray, rows: list[dict]) -> np.ndarray:
+    """What `qa.risk.assess` ships: critical findings lift risk into [CRITICAL_FLOOR, 1]."""
+    crit = np.array([r["n_critical"] > 0 for r in rows])
+    return np.where(crit, risk.CRITICAL_FLOOR + (1 - risk.CRITICAL_FLOOR) * pred, pred)
+
+
+def thresholds(pred: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """strict: catch 90% of poor rows; standard: best F1; lenient: catch 50%."""
+    cuts = np.unique(np.round(pred, 3))
+    recall = np.array([(pred[y == 1] >= c).mean() for c in cuts])
+    precision = np.array([y[pred >= c].mean() if (pred >= c).any() else 0 for c in cuts])
+    f1 = 2 * precision * recall / np.maximum(precision + recall, 1e-9)
+    return {
+        "strict": float(cuts[recall >= 0.90].max()),
+        "standard": float(cuts[f1.argmax()]),
+        "lenient": float(cuts[recall >= 0.50].max()),
+    }
+
+
+def report(name: str, pred: np.ndarray, y: np.ndarray, data: wmt22.WMT22, cut: dict) -> dict:
+    z = np.array([r.z_mean for r in data.da])
+    systems = np.array([r.system for r in data.da])
+    pooled = kendalltau(-pred, z, variant="b").statistic
+    per_sys = {s: kendalltau(-pred[systems == s], z[systems == s], variant="b").statistic
+               for s in sorted(set(systems))}
+    flagged = pred >= cut["standard"]
+    stats = {
+        "cv_kendall_tau_pooled": round(float(pooled), 4),
+        "cv_kendall_tau_mean_within_system": round(float(np.mean(list(per_sys.values()))), 4),
+        "cv_standard_precision": round(float(y[flagged].mean()), 4),
+        "cv_standard_recall": round(float(flagged[y == 1].mean()), 4),
+        "cv_standard_flag_rate": round(float(flagged.mean()), 4),
+    }
+    print(f"{name}: " + ", ".join(f"{k}={v}" for k, v in stats.items()))
+    return stats
+
+
+def fit_one(name: str, x: np.ndarray, y: np.ndarray, rows: list[dict],
+            data: wmt22.WMT22) -> dict:
+    """Out-of-fold evaluation, then the shipped fit on all rows."""
+    groups = [r.doc_id for r in data.da]
+    pred = with_critical(oof_predictions(x, y, groups), rows)
+    CACHE.mkdir(exist_ok=True)
+    (CACHE / f"oof_{name}.json").write_text(json.dumps(pred.round(6).tolist()))
+    cut = thresholds(pred, y)
+    final = fit(x, y)
+    return {
+        "features": MODELS[name][1],
+        "mean": x.mean(0).round(6).tolist(),
+        "scale": x.std(0).clip(1e-9).round(6).tolist(),
+        "coef": final.coef_[0].round(6).tolist(),
+        "intercept": round(float(final.intercept_[0]), 6),
+        "thresholds": cut,
+        "evaluation": report(name, pred, y, data, cut),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=wmt22.DEFAULT_DATA)
+    ap.add_argument("--refresh", nargs="*", default=None,
+                    help="recompute cached features (all, or just the named signals)")
+    args = ap.parse_args()
+    refresh: bool | set[str] = (
+        False if args.refresh is None else (set(args.refresh) if args.refresh else True)
+    )
+    data = wmt22.load(args.data)
+    y = np.array([r.raw < POOR_BELOW for r in data.da], int)
+    models = {}
+    for name, (mode, names) in MODELS.items():
+        rows = feature_rows(data, mode, refresh)
+        models[name] = fit_one(name, matrix(rows, names), y, rows, data)
+    OUT.write_text(json.dumps({
+        "label": f"crowd DA raw score < {POOR_BELOW:g} (WMT22 ja-en, 14 systems)",
+        "fitted_by": "bench/fit_risk.py",
+        "models": models,
+    }, indent=1) + "\n")
+    print(f"wrote {OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,218 @@
+"""The `mtqa` command line: parse options, call the library, render. No logic beyond that."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+from rich.console import Console
+
+from qa.errors import InputError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Flag machine-translated segments that need human review, with reasons.",
+)
+models_app = typer.Typer(help="Known MT models: list them, pull one into the cache.")
+checks_app = typer.Typer(help="The registered rule checks and signals.")
+app.add_typer(models_app, name="models")
+app.add_typer(checks_app, name="checks")
+
+
+class Preset(str, Enum):
+    strict = "strict"
+    standard = "standard"
+    lenient = "lenient"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+
+
+class Level(str, Enum):
+    paragraph = "paragraph"
+    sentence = "sentence"
+
+
+class Backend(str, Enum):
+    auto = "auto"
+    hf = "hf"
+    ct2 = "ct2"
+
+
+@app.command()
+def check(
+    source: Annotated[Path, typer.Argument(help="Japanese source, or one bilingual table.")],
+    target: Annotated[Path | None, typer.Argument(help="The existing English translation.")] = None,
+    aligned: Annotated[bool, typer.Option(help="SOURCE and TARGET are line-aligned.")] = False,
+    retranslation: Annotated[
+        Path | None, typer.Option(help="Precomputed MT output, one line per source segment.")
+    ] = None,
+    mt: Annotated[
+        str, typer.Option(help="'auto' (default model if pulled), 'none', a model name, id or folder.")
+    ] = "auto",
+    backend: Annotated[Backend, typer.Option(help="MT runtime for a model folder.")] = Backend.auto,
+    device: Annotated[str, typer.Option(help="'auto', 'cpu' or 'cuda'.")] = "auto",
+    beam: Annotated[int, typer.Option(min=1, help="Beam size (1 = greedy).")] = 1,
+    batch_size: Annotated[int, typer.Option(min=1)] = 16,
+    cache: Annotated[bool, typer.Option(help="Reuse cached retranslations.")] = True,
+    level: Annotated[Level, typer.Option(help="Segment documents by paragraph or sentence.")] = (
+        Level.paragraph
+    ),
+    preset: Annotated[Preset, typer.Option(help="Flagging threshold preset.")] = Preset.standard,
+    threshold: Annotated[
+        float | None, typer.Option(min=0.0, max=1.0, help="Flag when risk ≥ this (overrides preset).")
+    ] = None,
+    disable: Annotated[list[str], typer.Option(help="Turn off a check or signal by name.")] = [],  # noqa: B006
+    glossary: Annotated[
+        Path | None, typer.Option(help="TSV: source term, required target term.")
+    ] = None,
+    fmt: Annotated[Format | None, typer.Option("--format", "-f", help="Output format.")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
+    show_all: Annotated[bool, typer.Option("--all", help="Table: show unflagged rows too.")] = False,
+    fail_on_flag: Annotated[bool, typer.Option(help="Exit 1 when any segment is flagged.")] = False,
+) -> None:
+    """Check a translation: retranslate, score, run checks, flag segments for review."""
+    from qa import api
+    from qa.io.glossary import read_glossary
+    from qa.io.read import read_input
+    from qa.report import render, write_atomic
+    from qa.report.table import print_table
+    from qa.translate import load_translator
+    from qa.translate.precomputed import read_retranslations
+
+    out_fmt = _output_format(fmt, output)
+    _guard_inputs(output, [source, target, retranslation, glossary])
+    names = _known_names()
+    unknown = [d for d in disable if d not in names]
+    if unknown:
+        raise InputError(f"--disable: unknown check or signal {unknown[0]!r} (see `mtqa checks list`)")
+    terms = read_glossary(glossary) if glossary else None
+    translator = None
+    if retranslation is None:
+        translator = load_translator(
+            mt, backend=backend.value, device=device, beam=beam, batch_size=batch_size,
+            use_cache=cache,
+        )
+    documents = target is not None and not aligned
+    segments, meta = read_input(
+        source, target, aligned=aligned, level=level.value, translator=translator,
+        retranslation=retranslation if documents else None,
+    )
+    if retranslation is not None and not documents:
+        for seg, text in zip(segments, read_retranslations(retranslation, len(segments)), strict=True):
+            seg.retranslation = text
+    result = api.check(
+        segments, translator=translator, preset=preset.value, threshold=threshold,
+        disable=disable, glossary=terms, meta=meta,
+    )
+    if out_fmt == "table":
+        print_table(result, Console(), show_all=show_all)
+    elif output is not None:
+        write_atomic(output, render(result, out_fmt))
+    else:
+        sys.stdout.write(render(result, out_fmt))
+    if fail_on_flag and result.summary["flagged"]:
+        raise typer.Exit(1)
+
+
+def _output_format(fmt: Format | None, output: Path | None) -> str:
+    if fmt is not None:
+        if fmt is Format.table and output is not None:
+            raise InputError("--output needs --format json, jsonl or csv")
+        return fmt.value
+    if output is None:
+        return "table"
+    suffix = output.suffix.lower().lstrip(".")
+    if suffix not in ("json", "jsonl", "csv"):
+        raise InputError(f"{output}: give --format, or name the output .json, .jsonl or .csv")
+    return suffix
+
+
+def _guard_inputs(output: Path | None, inputs: list[Path | None]) -> None:
+    """Never overwrite an input with the report."""
+    if output is None:
+        return
+    for p in inputs:
+        if p is not None and p.exists() and output.exists() and output.samefile(p):
+            raise InputError(f"{output}: refusing to overwrite an input file with the report")
+
+
+def _known_names() -> set[str]:
+    from qa.api import _load_plugins
+    from qa.checks import CHECKS
+    from qa.signals import SIGNALS
+
+    _load_plugins()
+    return set(CHECKS) | set(SIGNALS)
+
+
+@checks_app.command("list")
+def checks_list() -> None:
+    """Every registered rule check (with severity) and numeric signal."""
+    from qa.checks import CHECKS
+    from qa.signals import SIGNALS
+
+    _known_names()
+    for c in CHECKS.values():
+        typer.echo(f"check   {c.name:24} {c.severity:8} {c.title}")
+    for s in SIGNALS.values():
+        typer.echo(f"signal  {s.name:24} {'':8} {s.title}")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Known MT models, their licences, and whether each is in the local cache."""
+    from qa.translate.registry import list_models
+
+    for m in list_models():
+        state = "pulled" if m.get("pulled") else "not pulled"
+        typer.echo(f"{m['name']:28} {m['hub_id']:40} {m.get('licence', '?'):14} {state}")
+
+
+@models_app.command("pull")
+def models_pull(name: Annotated[str, typer.Argument(help="Registry name or hub id.")]) -> None:
+    """Download a model into the cache (needs network access to the Hugging Face Hub)."""
+    from qa.translate.registry import pull
+
+    typer.echo(str(pull(name)))
+
+
+# typer >= 0.20 vendors its own click; catch both families of exceptions.
+_CLICK_ERRORS = (click.ClickException, getattr(typer, "TyperException", click.ClickException))
+_EXITS = (click.exceptions.Exit, typer.Exit)
+_ABORTS = (click.Abort, typer.Abort)
+
+
+def main() -> None:
+    """Console entry point: user errors are one line on stderr and exit code 2."""
+    try:
+        code = app(standalone_mode=False)
+    except InputError as e:
+        _fail(str(e))
+    except _CLICK_ERRORS as e:
+        if type(e).__name__ == "NoArgsIsHelpError":
+            sys.exit(0)  # help was already printed
+        _fail(e.format_message())
+    except _EXITS as e:
+        sys.exit(e.exit_code)
+    except _ABORTS:
+        _fail("aborted")
+    except KeyboardInterrupt:
+        _fail("interrupted")
+    if isinstance(code, int):
+        sys.exit(code)
+
+
+def _fail(message: str) -> None:
+    print(f"mtqa: error: {message}", file=sys.stderr)
+    sys.exit(2)

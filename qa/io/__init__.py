@@ -1,0 +1,1 @@
+"""Readers (one per input format) that yield Segments, and encoding detection."""

@@ -1,0 +1,110 @@
+"""The records every stage shares: a Segment in, a Result out.
+
+Readers yield Segments; the pipeline attaches scores, issues and risk; every report format
+renders the same Result. Field names here are the stable JSON schema other tools read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["critical", "major", "minor"]
+SEVERITIES: tuple[Severity, ...] = ("critical", "major", "minor")
+
+
+@dataclass
+class Segment:
+    """One unit to check. Either side may be None (omission: no target; addition: no source)."""
+
+    id: str
+    source: str | None
+    target: str | None
+    reference: str | None = None
+    retranslation: str | None = None
+    # Character offsets [start, end) in the original files, when read from documents.
+    source_span: tuple[int, int] | None = None
+    target_span: tuple[int, int] | None = None
+    # How the segment was aligned, e.g. "1-1", "2-1", "1-0" (omission), "0-1" (addition).
+    link: str | None = None
+
+
+@dataclass
+class Issue:
+    """A finding of one check. `span` is a [start, end) character range in `side`'s text."""
+
+    check: str
+    severity: Severity
+    message: str
+    span: tuple[int, int] | None = None
+    side: Literal["source", "target"] = "target"
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"check": self.check, "severity": self.severity, "message": self.message}
+        if self.span is not None:
+            d["span"] = list(self.span)
+            d["side"] = self.side
+        return d
+
+
+@dataclass
+class SegmentResult:
+    segment: Segment
+    scores: dict[str, float | None] = field(default_factory=dict)
+    issues: list[Issue] = field(default_factory=list)
+    risk: float = 0.0
+    flagged: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.segment
+        d: dict[str, Any] = {
+            "id": s.id,
+            "source": s.source,
+            "target": s.target,
+            "retranslation": s.retranslation,
+            "scores": {k: _round(v) for k, v in self.scores.items()},
+            "risk": round(self.risk, 4),
+            "flagged": self.flagged,
+            "issues": [i.to_dict() for i in self.issues],
+            "reasons": self.reasons,
+        }
+        if s.reference is not None:
+            d["reference"] = s.reference
+        if s.link is not None:
+            d["link"] = s.link
+        if s.source_span is not None or s.target_span is not None:
+            d["source_span"] = list(s.source_span) if s.source_span else None
+            d["target_span"] = list(s.target_span) if s.target_span else None
+        return d
+
+
+@dataclass
+class Result:
+    """Everything one `check` run produced; every output format renders this object."""
+
+    segments: list[SegmentResult]
+    summary: dict[str, Any] = field(default_factory=dict)
+    signatures: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "segments": [r.to_dict() for r in self.segments],
+            "summary": self.summary,
+            "signatures": self.signatures,
+        }
+
+    def to_pandas(self):  # pragma: no cover - thin convenience for notebooks
+        import pandas as pd
+
+        rows = []
+        for r in self.segments:
+            row = {k: v for k, v in r.to_dict().items() if k not in ("scores", "issues")}
+            row.update(r.scores)
+            row["issues"] = "; ".join(f"{i.check}: {i.message}" for i in r.issues)
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("id")
+
+
+def _round(v: float | None) -> float | None:
+    return None if v is None else round(float(v), 4)

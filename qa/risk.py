@@ -1,0 +1,149 @@
+"""Turn scores and findings into a per-segment `risk` in [0, 1], `flagged`, and reasons.
+
+The model is a logistic regression over named features, fitted by `bench/fit_risk.py` on
+WMT22 ja-en with crowd judgments (target: annotators rated the segment below 50/100) and
+saved in `qa/data/risk_model.json`. One model per feature set: the run uses the richest
+model whose features are all available (e.g. "mt" needs a retranslation). Risk is thus an
+estimated probability that a human rater would judge the translation poor.
+
+A critical finding flags a segment on its own: its risk is lifted into [CRITICAL_FLOOR, 1],
+above every preset threshold, keeping the model's order among critical segments.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from qa.model import SegmentResult
+
+CRITICAL_FLOOR = 0.95
+PRESETS = ("strict", "standard", "lenient")
+
+# How each feature is phrased in a reason: (label, unit-format, "low"/"high" means bad).
+FEATURE_TEXT: dict[str, str] = {
+    "chrf": "chrF {v:.0f} vs retranslation (corpus median {m:.0f})",
+    "bleu": "BLEU {v:.0f} vs retranslation (corpus median {m:.0f})",
+    "ter": "TER {v:.0f} vs retranslation (corpus median {m:.0f})",
+}
+
+
+@dataclass(frozen=True)
+class RiskModel:
+    name: str
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+    thresholds: dict[str, float]
+
+    def contributions(self, x: dict[str, float | None]) -> list[float]:
+        """Each feature's push on the log-odds (missing values count as the training mean)."""
+        out = []
+        for f, mu, sd, w in zip(self.features, self.mean, self.scale, self.coef, strict=True):
+            v = x.get(f)
+            out.append(0.0 if v is None else w * (v - mu) / sd)
+        return out
+
+    def predict(self, x: dict[str, float | None]) -> float:
+        z = self.intercept + sum(self.contributions(x))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+@cache
+def load_models() -> dict[str, RiskModel]:
+    text = resources.files("qa.data").joinpath("risk_model.json").read_text(encoding="utf-8")
+    raw = json.loads(text)["models"]
+    return {
+        name: RiskModel(
+            name=name,
+            features=tuple(m["features"]),
+            mean=tuple(m["mean"]),
+            scale=tuple(m["scale"]),
+            coef=tuple(m["coef"]),
+            intercept=m["intercept"],
+            thresholds=m["thresholds"],
+        )
+        for name, m in raw.items()
+    }
+
+
+def features(r: SegmentResult) -> dict[str, float | None]:
+    """What the risk model sees: every score, plus counts of non-critical findings."""
+    x: dict[str, float | None] = dict(r.scores)
+    x["n_major"] = float(sum(i.severity == "major" for i in r.issues))
+    x["n_minor"] = float(sum(i.severity == "minor" for i in r.issues))
+    return x
+
+
+def choose_model(available: set[str]) -> RiskModel | None:
+    """The model using the most features, all of which this run has."""
+    fits = [m for m in load_models().values() if set(m.features) <= available]
+    return max(fits, key=lambda m: len(m.features), default=None)
+
+
+def threshold_for(model: RiskModel | None, preset: str, threshold: float | None) -> float:
+    if threshold is not None:
+        return threshold
+    if model is None:
+        return 0.5  # no model: only findings drive risk; CRITICAL_FLOOR is above 0.5
+    return model.thresholds[preset]
+
+
+def assess(results: list[SegmentResult], preset: str = "standard", threshold: float | None = None) -> dict:
+    """Fill risk, flagged and reasons in place; return what the summary should record."""
+    rows = [features(r) for r in results]
+    available = {k for x in rows for k, v in x.items() if v is not None}
+    model = choose_model(available)
+    cut = threshold_for(model, preset, threshold)
+    medians = _medians(rows, model.features if model else ())
+    for r, x in zip(results, rows, strict=True):
+        _assess_one(r, x, model, cut, medians)
+    return {
+        "risk_model": model.name if model else None,
+        "risk_features": list(model.features) if model else [],
+        "threshold": cut,
+        "preset": preset if threshold is None else None,
+    }
+
+
+def _assess_one(
+    r: SegmentResult, x: dict, model: RiskModel | None, cut: float, medians: dict
+) -> None:
+    risk, reasons = 0.0, []
+    if model is not None and all(x.get(f) is not None for f in model.features):
+        risk = model.predict(x)
+        reasons = _reasons(model, x, medians)
+    critical = [i for i in r.issues if i.severity == "critical"]
+    if critical:
+        risk = CRITICAL_FLOOR + (1 - CRITICAL_FLOOR) * risk
+    reasons = [f"{i.check}: {i.message}" for i in r.issues if i.severity != "minor"] + reasons
+    r.risk = risk
+    r.flagged = risk >= cut
+    r.reasons = reasons if r.flagged else []
+
+
+def _reasons(model: RiskModel, x: dict, medians: dict[str, float]) -> list[str]:
+    """Features that pushed the risk up by a meaningful amount, strongest first."""
+    pushes = sorted(zip(model.contributions(x), model.features, strict=True), reverse=True)
+    out = []
+    for push, f in pushes:
+        if push < 0.25 or x.get(f) is None:
+            break
+        template = FEATURE_TEXT.get(f, f + " {v:.2f} (corpus median {m:.2f})")
+        out.append(template.format(v=x[f], m=medians.get(f, float("nan"))))
+    return out
+
+
+def _medians(rows: list[dict], names: tuple[str, ...]) -> dict[str, float]:
+    out = {}
+    for f in names:
+        vals = [x[f] for x in rows if x.get(f) is not None]
+        if vals:
+            out[f] = statistics.median(vals)  # type: ignore[arg-type]
+    return out

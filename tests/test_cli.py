@@ -1,0 +1,140 @@
+"""End-to-end `mtqa check` through the real entry point: inputs, formats, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import run_cli
+
+SRC = ["猫が二匹います。", "今日は晴れです。", "彼は本を読んだ。", "駅はどこですか。"]
+TGT = ["There are two cats.", "It is sunny today.", "", "Where is the station?"]
+MT = ["There are two cats.", "Today is sunny.", "He read a book.", "Where's the station?"]
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    paths = {}
+    for name, lines in (("src", SRC), ("tgt", TGT), ("mt", MT)):
+        paths[name] = tmp_path / f"{name}.txt"
+        paths[name].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return paths
+
+
+def check(args, capsys, monkeypatch):
+    return run_cli(["check", *args, "--mt", "none"], capsys, monkeypatch)
+
+
+def test_aligned_json_schema(files, capsys, monkeypatch) -> None:
+    r = check([files["src"], files["tgt"], "--aligned", "--retranslation", files["mt"],
+               "--format", "json"], capsys, monkeypatch)
+    assert r.code == 0, r.err
+    doc = json.loads(r.out)
+    assert set(doc) == {"segments", "summary", "signatures"}
+    segs = doc["segments"]
+    assert [s["id"] for s in segs] == ["1", "2", "3", "4"]
+    for s in segs:
+        assert {"id", "source", "target", "retranslation", "scores", "risk", "flagged", "issues"} <= set(s)
+        assert 0 <= s["risk"] <= 1 and isinstance(s["flagged"], bool)
+        for issue in s["issues"]:
+            assert set(issue) >= {"check", "severity", "message"}
+            assert issue["severity"] in ("critical", "major", "minor")
+    assert segs[0]["scores"]["chrf"] == pytest.approx(100)
+    # The empty target is a critical finding, not a zero score.
+    assert segs[2]["scores"]["chrf"] is None and segs[2]["flagged"]
+    assert [i["check"] for i in segs[2]["issues"]] == ["empty_target"]
+    assert doc["summary"]["mt"] == "precomputed" and doc["summary"]["segments"] == 4
+    assert doc["signatures"]["sentence_chrf"].startswith("nrefs:1")
+
+
+def test_mismatched_line_counts_exit_2(files, tmp_path, capsys, monkeypatch) -> None:
+    short = tmp_path / "short.txt"
+    short.write_text("one\n", encoding="utf-8")
+    r = check([files["src"], short, "--aligned"], capsys, monkeypatch)
+    assert r.code == 2
+    assert r.err.count("\n") == 1 and "4 lines" in r.err and "1" in r.err
+    assert "Traceback" not in r.err
+
+
+def test_retranslation_line_mismatch_exit_2(files, tmp_path, capsys, monkeypatch) -> None:
+    bad = tmp_path / "mt.txt"
+    bad.write_text("only one\n", encoding="utf-8")
+    r = check([files["src"], files["tgt"], "--aligned", "--retranslation", bad], capsys, monkeypatch)
+    assert r.code == 2 and "retranslation lines" in r.err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["missing.tsv"],
+        ["notatable.txt"],
+        ["{src}", "{tgt}", "--aligned", "--preset", "extreme"],
+        ["{src}", "{tgt}", "--aligned", "--threshold", "1.5"],
+        ["{src}", "{tgt}", "--aligned", "--disable", "no_such_check"],
+        ["{src}", "{tgt}", "--aligned", "-o", "{tmp}/out.html"],
+    ],
+)
+def test_user_errors_are_one_line_exit_2(args, files, tmp_path, capsys, monkeypatch) -> None:
+    (tmp_path / "notatable.txt").write_text("x\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    filled = [a.format(src=files["src"], tgt=files["tgt"], tmp=tmp_path) for a in args]
+    r = check(filled, capsys, monkeypatch)
+    assert r.code == 2, (r.out, r.err)
+    assert r.err.startswith("mtqa: error:") and r.err.count("\n") == 1
+
+
+def test_output_never_overwrites_input(files, capsys, monkeypatch) -> None:
+    before = files["tgt"].read_bytes()
+    r = check([files["src"], files["tgt"], "--aligned", "-f", "json", "-o", files["tgt"]],
+              capsys, monkeypatch)
+    assert r.code == 2 and files["tgt"].read_bytes() == before
+
+
+def test_table_inputs_and_csv_output(tmp_path, capsys, monkeypatch) -> None:
+    table = tmp_path / "pairs.tsv"
+    rows = ["id\tsource\ttarget\tretranslation"] + [
+        f"r{i}\t{s}\t{t}\t{m}" for i, (s, t, m) in enumerate(zip(SRC, TGT, MT, strict=True))
+    ]
+    table.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "report.csv"
+    r = check([table, "-o", out], capsys, monkeypatch)
+    assert r.code == 0, r.err
+    got = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert [g["id"] for g in got] == ["r0", "r1", "r2", "r3"]
+    assert float(got[0]["chrf"]) == pytest.approx(100) and got[2]["chrf"] == ""
+    assert got[2]["flagged"] == "true" and "empty_target" in got[2]["issues"]
+
+
+def test_jsonl_output_and_fail_on_flag(files, capsys, monkeypatch) -> None:
+    args = [files["src"], files["tgt"], "--aligned", "--retranslation", files["mt"], "-f", "jsonl"]
+    r = check([*args, "--fail-on-flag"], capsys, monkeypatch)
+    assert r.code == 1  # the empty target is flagged
+    lines = [json.loads(x) for x in r.out.splitlines()]
+    assert len(lines) == 4 and lines[2]["flagged"]
+    r = check([*args, "--fail-on-flag", "--disable", "empty_target", "--threshold", "1"],
+              capsys, monkeypatch)
+    assert r.code == 0
+
+
+def test_mt_none_is_reported(files, capsys, monkeypatch) -> None:
+    r = check([files["src"], files["tgt"], "--aligned", "-f", "json"], capsys, monkeypatch)
+    doc = json.loads(r.out)
+    assert doc["summary"]["mt"].startswith("none")
+    assert all(s["retranslation"] is None and "chrf" not in s["scores"] for s in doc["segments"])
+
+
+def test_terminal_table_shows_reasons(files, capsys, monkeypatch) -> None:
+    r = check([files["src"], files["tgt"], "--aligned", "--retranslation", files["mt"]],
+              capsys, monkeypatch)
+    assert r.code == 0
+    assert "彼は本を読んだ。" in r.out and "target is empty" in r.out
+    assert "segments flagged" in r.out
+
+
+def test_checks_list(capsys, monkeypatch) -> None:
+    r = run_cli(["checks", "list"], capsys, monkeypatch)
+    assert r.code == 0 and "empty_target" in r.out and "critical" in r.out
