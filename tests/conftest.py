@@ -1,0 +1,186 @@
+"""Shared test fixtures. Each engineer keeps their fixtures in a clearly marked section."""
+
+from __future__ import annotations
+
+import io
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+# ---------------------------------------------------------------------------------------------
+# Retranslation backends: tiny real MT models built in the test session (nothing downloaded).
+# ---------------------------------------------------------------------------------------------
+
+ADJECTIVES = [
+    ("赤い", "red"),
+    ("青い", "blue"),
+    ("白い", "white"),
+    ("黒い", "black"),
+    ("大きい", "big"),
+    ("小さい", "small"),
+    ("古い", "old"),
+    ("新しい", "new"),
+]
+NOUNS = [
+    ("猫", "cat"),
+    ("犬", "dog"),
+    ("本", "book"),
+    ("車", "car"),
+    ("鳥", "bird"),
+    ("魚", "fish"),
+    ("花", "flower"),
+    ("木", "tree"),
+]
+
+
+def toy_pairs() -> list[tuple[str, str]]:
+    """640 templated ja/en pairs: the corpus the toy sentencepiece vocabularies are trained on."""
+    pairs = [
+        (f"{aj}{nj}が{n}つあります。", f"There are {n} {ae} {ne}s.")
+        for aj, ae in ADJECTIVES
+        for nj, ne in NOUNS
+        for n in range(2, 12)
+    ]
+    random.Random(0).shuffle(pairs)
+    return pairs
+
+
+def _train_spm(lines: list[str], vocab_size: int, **ids: int) -> bytes:
+    import sentencepiece as spm
+
+    buf = io.BytesIO()
+    spm.SentencePieceTrainer.train(
+        sentence_iterator=iter(lines),
+        model_writer=buf,
+        vocab_size=vocab_size,
+        model_type="unigram",
+        character_coverage=1.0,
+        hard_vocab_limit=False,  # the toy corpus supports fewer pieces than asked for
+        minloglevel=2,
+        **ids,
+    )
+    return buf.getvalue()
+
+
+def _marian_tokenizer(out: Path, lines: list[str]):
+    """opus-mt conventions (see DESIGN.md): </s>=0, <unk>=1, <pad>=last id, shared spm."""
+    from transformers import MarianTokenizer
+
+    proto = _train_spm(lines, 300, eos_id=0, unk_id=1, bos_id=-1, pad_id=-1)
+    (out / "source.spm").write_bytes(proto)
+    (out / "target.spm").write_bytes(proto)
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_proto=proto)
+    vocab = {sp.id_to_piece(i): i for i in range(sp.get_piece_size())}
+    vocab["<pad>"] = len(vocab)
+    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    return MarianTokenizer(
+        source_spm=str(out / "source.spm"),
+        target_spm=str(out / "target.spm"),
+        vocab=str(out / "vocab.json"),
+    )
+
+
+def build_tiny_marian(out: Path) -> Path:
+    """A random-init 2-layer d=64 MarianMTModel with an opus-mt style tokenizer.
+
+    Random weights never emit </s>, so tests pass a small max_new_tokens. (Training it until
+    it reads its source took minutes on a busy 2-core machine; the backends do not need it.)"""
+    import torch
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel
+
+    out.mkdir(parents=True, exist_ok=True)
+    tok = _marian_tokenizer(out, [line for pair in toy_pairs() for line in pair])
+    pad = tok.pad_token_id
+    config = MarianConfig(
+        vocab_size=pad + 1,
+        d_model=64,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=4,
+        decoder_attention_heads=4,
+        encoder_ffn_dim=128,
+        decoder_ffn_dim=128,
+        max_position_embeddings=256,
+        pad_token_id=pad,
+        decoder_start_token_id=pad,
+        eos_token_id=0,
+        # opus-mt forces </s> at the length limit; CTranslate2 does not, and random weights
+        # always reach the limit, so forcing would make the backends differ by one token.
+        forced_eos_token_id=None,
+        share_encoder_decoder_embeddings=True,
+    )
+    torch.manual_seed(0)
+    model = MarianMTModel(config).eval()
+    model.generation_config = GenerationConfig(
+        decoder_start_token_id=pad,
+        eos_token_id=0,
+        pad_token_id=pad,
+        bad_words_ids=[[pad]],  # as opus-mt: CTranslate2 drops <pad> from the vocabulary
+        max_length=256,
+    )
+    tok.save_pretrained(out)
+    model.save_pretrained(out)
+    return out
+
+
+def build_tiny_m2m100(out: Path) -> Path:
+    """A random-init 2-layer d=64 M2M100 with a real M2M100Tokenizer (language tokens __xx__)."""
+    import torch
+    from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
+
+    out.mkdir(parents=True, exist_ok=True)
+    lines = [line for pair in toy_pairs() for line in pair]
+    proto = _train_spm(lines, 200)
+    (out / "sentencepiece.bpe.model").write_bytes(proto)
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_proto=proto)
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3}  # fairseq dictionary order
+    for i in range(sp.get_piece_size()):
+        vocab.setdefault(sp.id_to_piece(i), len(vocab))
+    (out / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    tok = M2M100Tokenizer(str(out / "vocab.json"), str(out / "sentencepiece.bpe.model"))
+    config = M2M100Config(
+        vocab_size=tok.encoder_size + len(tok.lang_token_to_id) + tok.num_madeup_words,
+        d_model=64,
+        encoder_layers=2,
+        decoder_layers=2,
+        encoder_attention_heads=4,
+        decoder_attention_heads=4,
+        encoder_ffn_dim=128,
+        decoder_ffn_dim=128,
+        max_position_embeddings=256,
+        pad_token_id=1,
+        bos_token_id=0,
+        eos_token_id=2,
+        decoder_start_token_id=2,
+    )
+    torch.manual_seed(0)
+    model = M2M100ForConditionalGeneration(config).eval()
+    tok.save_pretrained(out)
+    model.save_pretrained(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_marian(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_marian(tmp_path_factory.mktemp("mt") / "tiny-marian")
+
+
+@pytest.fixture(scope="session")
+def tiny_marian_ct2(tiny_marian: Path) -> Path:
+    from qa.translate.ct2 import convert_to_ct2
+
+    return convert_to_ct2(tiny_marian, tiny_marian.with_name("tiny-marian-ct2"))
+
+
+@pytest.fixture(scope="session")
+def tiny_m2m100(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_m2m100(tmp_path_factory.mktemp("mt") / "tiny-m2m100")
+
+
+# ------------------------------- end of retranslation fixtures -------------------------------
