@@ -40,8 +40,13 @@ def load(data: Path = DEFAULT_DATA) -> WMT22:
     with open(data / "human" / "da_seg_aligned.tsv", encoding="utf-8", newline="") as f:
         rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
         da = [
-            DARow(r["system"], int(r["line"]), r["doc_id"], float(r["z_mean"]),
-                  float(r["raw_mean_0_100"]))
+            DARow(
+                r["system"],
+                int(r["line"]),
+                r["doc_id"],
+                float(r["z_mean"]),
+                float(r["raw_mean_0_100"]),
+            )
             for r in rows
         ]
     return WMT22(_lines(data / "src.ja"), _lines(data / "ref.en"), systems, da)

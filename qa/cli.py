@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -25,25 +25,25 @@ app.add_typer(models_app, name="models")
 app.add_typer(checks_app, name="checks")
 
 
-class Preset(str, Enum):
+class Preset(StrEnum):
     strict = "strict"
     standard = "standard"
     lenient = "lenient"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     paragraph = "paragraph"
     sentence = "sentence"
 
 
-class Backend(str, Enum):
+class Backend(StrEnum):
     auto = "auto"
     hf = "hf"
     ct2 = "ct2"
@@ -58,19 +58,22 @@ def check(
         Path | None, typer.Option(help="Precomputed MT output, one line per source segment.")
     ] = None,
     mt: Annotated[
-        str, typer.Option(help="'auto' (default model if pulled), 'none', a model name, id or folder.")
+        str,
+        typer.Option(help="'auto' (default model if pulled), 'none', a model name, id or folder."),
     ] = "auto",
     backend: Annotated[Backend, typer.Option(help="MT runtime for a model folder.")] = Backend.auto,
     device: Annotated[str, typer.Option(help="'auto', 'cpu' or 'cuda'.")] = "auto",
     beam: Annotated[int, typer.Option(min=1, help="Beam size (1 = greedy).")] = 1,
     batch_size: Annotated[int, typer.Option(min=1)] = 16,
+    max_new_tokens: Annotated[int, typer.Option(min=1, help="Longest retranslation.")] = 256,
     cache: Annotated[bool, typer.Option(help="Reuse cached retranslations.")] = True,
     level: Annotated[Level, typer.Option(help="Segment documents by paragraph or sentence.")] = (
         Level.paragraph
     ),
     preset: Annotated[Preset, typer.Option(help="Flagging threshold preset.")] = Preset.standard,
     threshold: Annotated[
-        float | None, typer.Option(min=0.0, max=1.0, help="Flag when risk ≥ this (overrides preset).")
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Flag when risk ≥ this (overrides preset)."),
     ] = None,
     disable: Annotated[list[str], typer.Option(help="Turn off a check or signal by name.")] = [],  # noqa: B006
     glossary: Annotated[
@@ -78,7 +81,9 @@ def check(
     ] = None,
     fmt: Annotated[Format | None, typer.Option("--format", "-f", help="Output format.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
-    show_all: Annotated[bool, typer.Option("--all", help="Table: show unflagged rows too.")] = False,
+    show_all: Annotated[
+        bool, typer.Option("--all", help="Table: show unflagged rows too.")
+    ] = False,
     fail_on_flag: Annotated[bool, typer.Option(help="Exit 1 when any segment is flagged.")] = False,
 ) -> None:
     """Check a translation: retranslate, score, run checks, flag segments for review."""
@@ -95,25 +100,43 @@ def check(
     names = _known_names()
     unknown = [d for d in disable if d not in names]
     if unknown:
-        raise InputError(f"--disable: unknown check or signal {unknown[0]!r} (see `mtqa checks list`)")
+        raise InputError(
+            f"--disable: unknown check or signal {unknown[0]!r} (see `mtqa checks list`)"
+        )
     terms = read_glossary(glossary) if glossary else None
     translator = None
     if retranslation is None:
         translator = load_translator(
-            mt, backend=backend.value, device=device, beam=beam, batch_size=batch_size,
+            mt,
+            backend=backend.value,
+            device=device,
+            beam=beam,
+            batch_size=batch_size,
+            max_new_tokens=max_new_tokens,
             use_cache=cache,
         )
     documents = target is not None and not aligned
     segments, meta = read_input(
-        source, target, aligned=aligned, level=level.value, translator=translator,
+        source,
+        target,
+        aligned=aligned,
+        level=level.value,
+        translator=translator,
         retranslation=retranslation if documents else None,
     )
     if retranslation is not None and not documents:
-        for seg, text in zip(segments, read_retranslations(retranslation, len(segments)), strict=True):
+        for seg, text in zip(
+            segments, read_retranslations(retranslation, len(segments)), strict=True
+        ):
             seg.retranslation = text
     result = api.check(
-        segments, translator=translator, preset=preset.value, threshold=threshold,
-        disable=disable, glossary=terms, meta=meta,
+        segments,
+        translator=translator,
+        preset=preset.value,
+        threshold=threshold,
+        disable=disable,
+        glossary=terms,
+        meta=meta,
     )
     if out_fmt == "table":
         print_table(result, Console(), show_all=show_all)
@@ -176,15 +199,23 @@ def models_list() -> None:
 
     for m in list_models():
         state = "pulled" if m.get("pulled") else "not pulled"
-        typer.echo(f"{m['name']:28} {m['hub_id']:40} {m.get('licence', '?'):14} {state}")
+        if m.get("ct2_pulled"):
+            state += " (+ctranslate2)"
+        typer.echo(
+            f"{m['name']:26} {m['hub_id']:34} {m.get('size', '?'):22} {m.get('licence', '?'):13} "
+            f"{state}"
+        )
 
 
 @models_app.command("pull")
-def models_pull(name: Annotated[str, typer.Argument(help="Registry name or hub id.")]) -> None:
+def models_pull(
+    name: Annotated[str, typer.Argument(help="Registry name or hub id.")],
+    ct2: Annotated[bool, typer.Option(help="Also convert to CTranslate2 (fast CPU path).")] = False,
+) -> None:
     """Download a model into the cache (needs network access to the Hugging Face Hub)."""
     from qa.translate.registry import pull
 
-    typer.echo(str(pull(name)))
+    typer.echo(str(pull(name, ct2=ct2)))
 
 
 # typer >= 0.20 vendors its own click; catch both families of exceptions.

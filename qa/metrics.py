@@ -47,9 +47,7 @@ def segment_scores(segments: list[Segment]) -> list[dict[str, float | None]]:
                 continue
             ok = _usable(seg.target) and _usable(ref)
             for name, metric in metrics.items():
-                row[name + suffix] = (
-                    metric.sentence_score(seg.target, [ref]).score if ok else None
-                )
+                row[name + suffix] = metric.sentence_score(seg.target, [ref]).score if ok else None
         out.append(row)
     return out
 

@@ -40,7 +40,11 @@ class Issue:
     side: Literal["source", "target"] = "target"
 
     def to_dict(self) -> dict[str, Any]:
-        d: dict[str, Any] = {"check": self.check, "severity": self.severity, "message": self.message}
+        d: dict[str, Any] = {
+            "check": self.check,
+            "severity": self.severity,
+            "message": self.message,
+        }
         if self.span is not None:
             d["span"] = list(self.span)
             d["side"] = self.side

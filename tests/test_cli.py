@@ -30,15 +30,35 @@ def check(args, capsys, monkeypatch):
 
 
 def test_aligned_json_schema(files, capsys, monkeypatch) -> None:
-    r = check([files["src"], files["tgt"], "--aligned", "--retranslation", files["mt"],
-               "--format", "json"], capsys, monkeypatch)
+    r = check(
+        [
+            files["src"],
+            files["tgt"],
+            "--aligned",
+            "--retranslation",
+            files["mt"],
+            "--format",
+            "json",
+        ],
+        capsys,
+        monkeypatch,
+    )
     assert r.code == 0, r.err
     doc = json.loads(r.out)
     assert set(doc) == {"segments", "summary", "signatures"}
     segs = doc["segments"]
     assert [s["id"] for s in segs] == ["1", "2", "3", "4"]
     for s in segs:
-        assert {"id", "source", "target", "retranslation", "scores", "risk", "flagged", "issues"} <= set(s)
+        assert {
+            "id",
+            "source",
+            "target",
+            "retranslation",
+            "scores",
+            "risk",
+            "flagged",
+            "issues",
+        } <= set(s)
         assert 0 <= s["risk"] <= 1 and isinstance(s["flagged"], bool)
         for issue in s["issues"]:
             assert set(issue) >= {"check", "severity", "message"}
@@ -63,7 +83,9 @@ def test_mismatched_line_counts_exit_2(files, tmp_path, capsys, monkeypatch) -> 
 def test_retranslation_line_mismatch_exit_2(files, tmp_path, capsys, monkeypatch) -> None:
     bad = tmp_path / "mt.txt"
     bad.write_text("only one\n", encoding="utf-8")
-    r = check([files["src"], files["tgt"], "--aligned", "--retranslation", bad], capsys, monkeypatch)
+    r = check(
+        [files["src"], files["tgt"], "--aligned", "--retranslation", bad], capsys, monkeypatch
+    )
     assert r.code == 2 and "retranslation lines" in r.err
 
 
@@ -89,8 +111,11 @@ def test_user_errors_are_one_line_exit_2(args, files, tmp_path, capsys, monkeypa
 
 def test_output_never_overwrites_input(files, capsys, monkeypatch) -> None:
     before = files["tgt"].read_bytes()
-    r = check([files["src"], files["tgt"], "--aligned", "-f", "json", "-o", files["tgt"]],
-              capsys, monkeypatch)
+    r = check(
+        [files["src"], files["tgt"], "--aligned", "-f", "json", "-o", files["tgt"]],
+        capsys,
+        monkeypatch,
+    )
     assert r.code == 2 and files["tgt"].read_bytes() == before
 
 
@@ -115,8 +140,11 @@ def test_jsonl_output_and_fail_on_flag(files, capsys, monkeypatch) -> None:
     assert r.code == 1  # the empty target is flagged
     lines = [json.loads(x) for x in r.out.splitlines()]
     assert len(lines) == 4 and lines[2]["flagged"]
-    r = check([*args, "--fail-on-flag", "--disable", "empty_target", "--threshold", "1"],
-              capsys, monkeypatch)
+    r = check(
+        [*args, "--fail-on-flag", "--disable", "empty_target", "--threshold", "1"],
+        capsys,
+        monkeypatch,
+    )
     assert r.code == 0
 
 
@@ -128,8 +156,11 @@ def test_mt_none_is_reported(files, capsys, monkeypatch) -> None:
 
 
 def test_terminal_table_shows_reasons(files, capsys, monkeypatch) -> None:
-    r = check([files["src"], files["tgt"], "--aligned", "--retranslation", files["mt"]],
-              capsys, monkeypatch)
+    r = check(
+        [files["src"], files["tgt"], "--aligned", "--retranslation", files["mt"]],
+        capsys,
+        monkeypatch,
+    )
     assert r.code == 0
     assert "彼は本を読んだ。" in r.out and "target is empty" in r.out
     assert "segments flagged" in r.out
@@ -138,3 +169,45 @@ def test_terminal_table_shows_reasons(files, capsys, monkeypatch) -> None:
 def test_checks_list(capsys, monkeypatch) -> None:
     r = run_cli(["checks", "list"], capsys, monkeypatch)
     assert r.code == 0 and "empty_target" in r.out and "critical" in r.out
+
+
+@pytest.mark.parametrize("model", ["tiny_marian", "tiny_marian_ct2"])
+def test_check_with_a_local_model_folder(
+    model, files, tmp_path, request, capsys, monkeypatch
+) -> None:
+    """The same path users take with a downloaded model: --mt FOLDER, cached retranslations."""
+    folder = request.getfixturevalue(model)
+    monkeypatch.setenv("MTQA_CACHE", str(tmp_path / "cache"))
+    args = [
+        "check",
+        files["src"],
+        files["tgt"],
+        "--aligned",
+        "--mt",
+        folder,
+        "-f",
+        "json",
+        "--max-new-tokens",
+        "8",
+    ]
+    first = run_cli(args, capsys, monkeypatch)
+    assert first.code == 0, first.err
+    doc = json.loads(first.out)
+    assert doc["summary"]["mt"] != "precomputed" and not doc["summary"]["mt"].startswith("none")
+    assert all(isinstance(s["retranslation"], str) for s in doc["segments"])
+    assert "chrf" in doc["segments"][0]["scores"]
+    assert (tmp_path / "cache").exists()
+    again = json.loads(run_cli(args, capsys, monkeypatch).out)
+    assert [s["retranslation"] for s in again["segments"]] == [
+        s["retranslation"] for s in doc["segments"]
+    ]
+
+
+def test_models_pull_offline_is_one_line(tmp_path, capsys, monkeypatch) -> None:
+    from huggingface_hub import constants
+
+    # Nothing listens on port 9: refused at once, so this never downloads, network or not.
+    monkeypatch.setattr(constants, "ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setenv("MTQA_CACHE", str(tmp_path))
+    r = run_cli(["models", "pull", "opus-mt-ja-en"], capsys, monkeypatch)
+    assert r.code == 2 and r.err.count("\n") == 1 and "cannot download" in r.err

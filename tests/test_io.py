@@ -49,7 +49,12 @@ def test_tsv_with_quotes_and_optional_columns(tmp_path: Path) -> None:
     p = tmp_path / "t.tsv"
     p.write_text('id\tsource\ttarget\treference\nA7\t「OK」\tSay "OK"\tSay "okay"\n', "utf-8")
     (seg,), meta = read_table(p)
-    assert (seg.id, seg.source, seg.target, seg.reference) == ("A7", "「OK」", 'Say "OK"', 'Say "okay"')
+    assert (seg.id, seg.source, seg.target, seg.reference) == (
+        "A7",
+        "「OK」",
+        'Say "OK"',
+        'Say "okay"',
+    )
     assert meta["input"] == "tsv"
 
 
@@ -62,7 +67,10 @@ def test_csv_ids_default_to_row_numbers(tmp_path: Path) -> None:
 
 def test_jsonl_reads_retranslation(tmp_path: Path) -> None:
     p = tmp_path / "t.jsonl"
-    rows = [{"source": "一", "target": "one", "retranslation": "One"}, {"source": "二", "target": ""}]
+    rows = [
+        {"source": "一", "target": "one", "retranslation": "One"},
+        {"source": "二", "target": ""},
+    ]
     p.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), encoding="utf-8")
     segs, _ = read_table(p)
     assert segs[0].retranslation == "One" and segs[1].target == "" and segs[1].retranslation is None

@@ -20,6 +20,9 @@ def read_aligned(source: Path, target: Path) -> tuple[list[Segment], dict]:
         )
     if not src:
         raise InputError(f"{source}: no lines to check")
-    segments = [Segment(id=str(i), source=s, target=t) for i, (s, t) in enumerate(zip(src, tgt), 1)]
+    segments = [
+        Segment(id=str(i), source=s, target=t)
+        for i, (s, t) in enumerate(zip(src, tgt, strict=True), 1)
+    ]
     meta = {"input": "aligned", "source_encoding": src_enc, "target_encoding": tgt_enc}
     return segments, meta

@@ -30,8 +30,18 @@ def to_csv(result: Result) -> str:
         s = r.segment
         scores = [_cell(r.scores.get(n)) for n in names]
         issues = "; ".join(f"[{i.severity}] {i.check}: {i.message}" for i in r.issues)
-        w.writerow([s.id, s.source, s.target, s.retranslation, *scores, f"{r.risk:.4f}",
-                    str(r.flagged).lower(), issues])
+        w.writerow(
+            [
+                s.id,
+                s.source,
+                s.target,
+                s.retranslation,
+                *scores,
+                f"{r.risk:.4f}",
+                str(r.flagged).lower(),
+                issues,
+            ]
+        )
     return buf.getvalue()
 
 

@@ -41,8 +41,10 @@ def _risk(r: SegmentResult) -> str:
 
 def _texts(r: SegmentResult) -> str:
     s = r.segment
-    parts = [f"[cyan]src[/] {_esc(s.source) if s.source is not None else '[dim]—[/]'}",
-             f"[cyan]tgt[/] {_esc(s.target) if s.target is not None else '[dim]—[/]'}"]
+    parts = [
+        f"[cyan]src[/] {_esc(s.source) if s.source is not None else '[dim]—[/]'}",
+        f"[cyan]tgt[/] {_esc(s.target) if s.target is not None else '[dim]—[/]'}",
+    ]
     if s.retranslation:
         parts.append(f"[cyan]mt [/] [dim]{_esc(s.retranslation)}[/]")
     return "\n".join(parts)

@@ -24,7 +24,9 @@ class SignalInfo:
 SIGNALS: dict[str, SignalInfo] = {}
 
 
-def register(name: str, title: str, higher_is_better: bool = True) -> Callable[[SignalFn], SignalFn]:
+def register(
+    name: str, title: str, higher_is_better: bool = True
+) -> Callable[[SignalFn], SignalFn]:
     def deco(fn: SignalFn) -> SignalFn:
         SIGNALS[name] = SignalInfo(name, title, fn, higher_is_better)
         return fn
