@@ -33,6 +33,7 @@ def evaluate(
     *,
     disable: Iterable[str] = (),
     glossary: dict[str, str] | None = None,
+    unit: str = "segment",
 ) -> list[SegmentResult]:
     """Scores (sacrebleu metrics + signals) and rule findings for every segment."""
     _load_plugins()
@@ -43,7 +44,7 @@ def evaluate(
     for name, values in run_signals(segments, disabled).items():
         for r, v in zip(results, values, strict=True):
             r.scores[name] = v
-    ctx = Context(glossary=glossary or {}, segments=segments)
+    ctx = Context(glossary=glossary or {}, segments=segments, unit=unit)
     for r in results:
         r.issues = run_checks(r.segment, ctx, disabled)
     return results
@@ -61,7 +62,8 @@ def check(
 ) -> Result:
     """Retranslate (when a translator is given), score, check and flag every segment."""
     retranslate(segments, translator)
-    results = evaluate(segments, disable=disable, glossary=glossary)
+    unit = (meta or {}).get("level", "segment")
+    results = evaluate(segments, disable=disable, glossary=glossary, unit=unit)
     flagging = risk.assess(results, preset=preset, threshold=threshold)
     corpus, sigs = metrics.corpus_scores(segments)
     if corpus:

@@ -20,6 +20,8 @@ class Context:
     glossary: dict[str, str] = field(default_factory=dict)
     # All segments of the run, for checks that compare against the document (entity swaps).
     segments: list[Segment] = field(default_factory=list)
+    # What one segment is, for messages: "paragraph", "sentence" (documents) or "segment".
+    unit: str = "segment"
 
 
 CheckFn = Callable[[Segment, Context], Iterable[Issue]]

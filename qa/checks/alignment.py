@@ -1,0 +1,36 @@
+"""Findings of document alignment: source text with no translation, target with no source."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from qa.checks.base import Context, register
+from qa.model import Issue, Segment
+
+# An omitted source unit with fewer letters than this (a stray "※" or a number) is minor.
+_REAL_CONTENT = 5
+
+
+@register("omission", "critical", "Source text with no translation in the target document")
+def omission(seg: Segment, ctx: Context) -> Iterator[Issue]:
+    if seg.target is None and seg.source is not None:
+        real = sum(c.isalnum() for c in seg.source) >= _REAL_CONTENT
+        yield Issue(
+            "omission",
+            "critical" if real else "minor",
+            f"source {ctx.unit} has no translation in the target (omission)",
+            span=(0, len(seg.source)),
+            side="source",
+        )
+
+
+@register("addition", "major", "Target text with no counterpart in the source document")
+def addition(seg: Segment, ctx: Context) -> Iterator[Issue]:
+    if seg.source is None and seg.target is not None:
+        yield Issue(
+            "addition",
+            "major",
+            f"target {ctx.unit} has no counterpart in the source (addition)",
+            span=(0, len(seg.target)),
+            side="target",
+        )
