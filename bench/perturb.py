@@ -1,0 +1,303 @@
+"""Perturbation suite: does risk rank a good translation below a damaged copy of it?
+
+Good translations are the WMT22 human references (`ref.en`, source `src.ja`). Each type damages
+a reference in one way (a number changed, a negation flipped, a name swapped, a clause dropped,
+Japanese left in, words repeated, quotes broken, word order shuffled, a sentence added) and only
+where it applies. The full pipeline (`qa.api.check`) scores the batch of originals and the batch
+of perturbed copies; pairwise accuracy is the share of pairs with risk(original) <
+risk(perturbed), ties counting one half.
+
+Lines are split by document into two disjoint halves: develop on "dev", report "test".
+
+    python bench/perturb.py --data ../shared/data/wmt22-jaen [--retranslation Online-W]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from qa.api import check  # noqa: E402
+from qa.model import Segment  # noqa: E402
+
+DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wmt22-jaen"
+CRITICAL_TYPES = ("number", "negation", "entity", "omission", "untranslated")
+
+
+@dataclass(frozen=True)
+class Line:
+    n: int  # 0-based line
+    doc: str
+    src: str
+    ref: str
+
+
+Perturb = Callable[[Line, list[Line], random.Random], str | None]
+
+# ------------------------------------------------------------------ perturbations
+
+_NUM = re.compile(r"(?<![A-Za-z\-/#])\d+(?:[.,]\d+)*(?![A-Za-z]*\d)")
+_NUM_WORDS = ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve"]
+
+
+def p_number(x: Line, doc: list[Line], rng: random.Random) -> str | None:
+    """Change one number: a digit of a numeral, or one number word for another."""
+    nums = list(_NUM.finditer(x.ref))
+    if nums:
+        m = rng.choice(nums)
+        digits = [i for i, ch in enumerate(m.group()) if ch.isdigit()]
+        i = rng.choice(digits)
+        new = str((int(m.group()[i]) + rng.randint(1, 8)) % 10)
+        if i == 0 and new == "0" and len(digits) > 1:
+            new = "9"
+        changed = m.group()[:i] + new + m.group()[i + 1 :]
+        return x.ref[: m.start()] + changed + x.ref[m.end() :]
+    words = [m for w in _NUM_WORDS for m in re.finditer(rf"\b{w}\b", x.ref, re.IGNORECASE)]
+    if not words:
+        return None
+    m = rng.choice(words)
+    other = rng.choice([w for w in _NUM_WORDS if w != m.group().lower()])
+    return x.ref[: m.start()] + other + x.ref[m.end() :]
+
+
+_NEG_FIX = {"can't": "can", "won't": "will", "cannot": "can", "shan't": "shall"}
+_NEG = re.compile(r"\b(?:can't|won't|cannot|shan't|\w+n't|not|never)\b", re.IGNORECASE)
+_AUX = re.compile(
+    r"\b(?:is|are|was|were|can|will|would|should|could|may|might|must|has|have|had|does|did)\b"
+)
+
+
+def p_negation(x: Line, doc: list[Line], rng: random.Random) -> str | None:
+    """Remove the only negation of a negative sentence, or negate an affirmative one."""
+    ref = x.ref.replace("’", "'")
+    negs = list(_NEG.finditer(ref))
+    if len(negs) == 1:
+        m = negs[0]
+        w = m.group().lower()
+        new = _NEG_FIX.get(w) or ("always" if w == "never" else "" if w == "not" else w[:-3])
+        return re.sub(r"\s{2,}", " ", ref[: m.start()] + new + ref[m.end() :])
+    if negs or re.search(r"\bno\b|\bnothing\b|\bnone\b", ref, re.IGNORECASE):
+        return None
+    auxes = list(_AUX.finditer(ref))
+    if not auxes:
+        return None
+    m = rng.choice(auxes)
+    return ref[: m.end()] + " not" + ref[m.end() :]
+
+
+_STOP_CAPS = {"I", "The", "A", "An", "In", "On", "It", "This", "That", "And", "But", "If"}
+_CAP = re.compile(r"(?<=[a-z,] )[A-Z][a-z]{2,}\b")
+
+
+def p_entity(x: Line, doc: list[Line], rng: random.Random) -> str | None:
+    """Replace a capitalised name with another name from the same document."""
+    names = [m for m in _CAP.finditer(x.ref) if m.group() not in _STOP_CAPS]
+    pool = sorted(
+        {m.group() for d in doc for m in _CAP.finditer(d.ref) if m.group() not in _STOP_CAPS}
+        - {m.group() for m in names}
+        - set(re.findall(r"\w+", x.ref))
+    )
+    if not names or not pool:
+        return None
+    m = rng.choice(names)
+    return x.ref[: m.start()] + rng.choice(pool) + x.ref[m.end() :]
+
+
+def p_omission(x: Line, doc: list[Line], rng: random.Random) -> str | None:
+    """Drop the last third of the words (a lost clause), keeping the final punctuation."""
+    words = x.ref.split()
+    if len(words) < 9:
+        return None
+    keep = words[: len(words) - len(words) // 3]
+    end = x.ref.rstrip()[-1] if x.ref.rstrip()[-1] in ".?!" else ""
+    return " ".join(keep).rstrip(",;:") + end
+
+
+def p_untranslated(x: Line, doc: list[Line], rng: random.Random) -> str | None:
+    """Replace the middle third of the words with the middle third of the Japanese source."""
+    words = x.ref.split()
+    if len(words) < 6 or len(x.src) < 9:
+        return None
+    a, b = len(words) // 3, 2 * len(words) // 3
+    chunk = x.src[len(x.src) // 3 : 2 * len(x.src) // 3]
+    return " ".join([*words[:a], chunk, *words[b:]])
+
+
+def p_repeat(x: Line, doc: list[Line], rng: random.Random) -> str | None:
+    """Repeat one to three words in place ("the the", "in the city in the city")."""
+    words = x.ref.split()
+    if len(words) < 4:
+        return None
+    n = rng.randint(1, 3)
+    i = rng.randrange(0, len(words) - n + 1)
+    return " ".join([*words[: i + n], *words[i : i + n], *words[i + n :]])
+
+
+_PAIRS = [("(", ")"), ('"', '"'), ("“", "”"), ("[", "]")]
+
+
+def p_quotes(x: Line, doc: list[Line], rng: random.Random) -> str | None:
+    """Drop the closing mark of a quotation/bracket, or glue the quotation to its words."""
+    for o, c in _PAIRS:
+        m = re.search(re.escape(o) + r"[^" + re.escape(o + c) + r"]+" + re.escape(c), x.ref)
+        if m is None:
+            continue
+        if rng.random() < 0.5:
+            return x.ref[: m.end() - 1] + x.ref[m.end() :]
+        left = x.ref[: m.start()].rstrip()
+        right = x.ref[m.end() :].lstrip()
+        if not (left[-1:].isalpha() and right[:1].isalpha()):
+            return x.ref[: m.end() - 1] + x.ref[m.end() :]
+        return left + m.group() + right
+    return None
+
+
+def p_shuffle(x: Line, doc: list[Line], rng: random.Random) -> str | None:
+    """Shuffle a window of six words."""
+    words = x.ref.split()
+    if len(words) < 8:
+        return None
+    i = rng.randrange(0, len(words) - 6 + 1)
+    window = words[i : i + 6]
+    for _ in range(10):
+        rng.shuffle(window)
+        if window != words[i : i + 6]:
+            return " ".join([*words[:i], *window, *words[i + 6 :]])
+    return None
+
+
+def p_addition(x: Line, doc: list[Line], rng: random.Random) -> str | None:
+    """Append another sentence of the same document (an addition the source lacks)."""
+    others = [d.ref for d in doc if d.n != x.n and len(d.ref.split()) >= 4]
+    return f"{x.ref} {rng.choice(others)}" if others else None
+
+
+PERTURBATIONS: dict[str, Perturb] = {
+    "number": p_number,
+    "negation": p_negation,
+    "entity": p_entity,
+    "omission": p_omission,
+    "untranslated": p_untranslated,
+    "repeat": p_repeat,
+    "quotes": p_quotes,
+    "shuffle": p_shuffle,
+    "addition": p_addition,
+}
+
+# ------------------------------------------------------------------ data and split
+
+
+def load_lines(data: Path) -> list[Line]:
+    src = (data / "src.ja").read_text(encoding="utf-8").split("\n")[:-1]
+    ref = (data / "ref.en").read_text(encoding="utf-8").split("\n")[:-1]
+    rows = (data / "docids.tsv").read_text(encoding="utf-8").split("\n")[1:]
+    docs = {int(r.split("\t")[0]) - 1: r.split("\t")[1] for r in rows if r}
+    return [Line(i, docs[i], s, r) for i, (s, r) in enumerate(zip(src, ref, strict=True))]
+
+
+def split_halves(lines: list[Line], seed: int) -> dict[str, list[Line]]:
+    """Two disjoint halves by document (a document's lines never straddle the split)."""
+    docs = sorted({x.doc for x in lines})
+    random.Random(seed).shuffle(docs)
+    dev = set(docs[: len(docs) // 2])
+    return {
+        "dev": [x for x in lines if x.doc in dev],
+        "test": [x for x in lines if x.doc not in dev],
+    }
+
+
+@dataclass(frozen=True)
+class Pair:
+    half: str
+    kind: str
+    line: Line
+    perturbed: str
+
+
+def build_pairs(halves: dict[str, list[Line]], per_type: int, seed: int) -> list[Pair]:
+    pairs = []
+    for half, lines in halves.items():
+        by_doc: dict[str, list[Line]] = {}
+        for x in lines:
+            by_doc.setdefault(x.doc, []).append(x)
+        for kind, fn in PERTURBATIONS.items():
+            rng = random.Random(f"{seed}-{half}-{kind}")
+            made = [
+                (x, fn(x, by_doc[x.doc], rng)) for x in lines if x.src.strip() and x.ref.strip()
+            ]
+            ok = [(x, p) for x, p in made if p and p.strip() != x.ref.strip()]
+            for x, p in rng.sample(ok, min(per_type, len(ok))):
+                pairs.append(Pair(half, kind, x, p))
+    return pairs
+
+
+# ------------------------------------------------------------------ scoring
+
+
+def risks(pairs: list[Pair], perturbed: bool, retr: list[str] | None) -> list[float]:
+    segs = [
+        Segment(
+            id=str(i),
+            source=p.line.src,
+            target=p.perturbed if perturbed else p.line.ref,
+            retranslation=retr[p.line.n] if retr else None,
+        )
+        for i, p in enumerate(pairs)
+    ]
+    return [r.risk for r in check(segs).segments]
+
+
+def table(pairs: list[Pair], orig: list[float], pert: list[float], half: str) -> str:
+    rows = ["| type | n | accuracy |", "|---|---:|---:|"]
+    total, n_all = 0.0, 0
+    for kind in PERTURBATIONS:
+        got = [
+            1.0 if o < q else 0.5 if o == q else 0.0
+            for p, o, q in zip(pairs, orig, pert, strict=True)
+            if p.half == half and p.kind == kind
+        ]
+        if got:
+            mark = " (critical)" if kind in CRITICAL_TYPES else ""
+            rows.append(f"| {kind}{mark} | {len(got)} | {sum(got) / len(got):.3f} |")
+            total, n_all = total + sum(got), n_all + len(got)
+    rows.append(f"| **overall** | {n_all} | {total / max(n_all, 1):.3f} |")
+    return "\n".join(rows)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    ap.add_argument(
+        "--retranslation",
+        nargs="?",
+        const="Online-W",
+        default=None,
+        help="use this WMT system's output as the retranslation (default Online-W)",
+    )
+    ap.add_argument("--per-type", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args()
+    if not (args.data / "src.ja").exists():
+        raise SystemExit(f"{args.data}: WMT22 data not found (pass --data PATH)")
+    retr = None
+    if args.retranslation:
+        path = args.data / "systems" / f"{args.retranslation}.en"
+        retr = path.read_text(encoding="utf-8").split("\n")[:-1]
+    pairs = build_pairs(split_halves(load_lines(args.data), args.seed), args.per_type, args.seed)
+    orig, pert = risks(pairs, False, retr), risks(pairs, True, retr)
+    cmd = "python bench/perturb.py " + " ".join(sys.argv[1:])
+    mode = f"retranslation = {args.retranslation}" if retr else "no retranslation"
+    print(f"Perturbation suite ({mode}); ties count 1/2. Command: `{cmd}`\n")
+    for half in ("dev", "test"):
+        print(f"### {half} half\n\n{table(pairs, orig, pert, half)}\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""Japanese and English language data for the rule checks, kept apart from check logic.
+
+After translate-toolkit's `lang/` modules: a check asks "what closes 「?" or "is `never` a
+negation cue?" here instead of hard-coding characters in an `if`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+# ------------------------------------------------------------------ numbers: Japanese side
+
+# Full-width ASCII forms that only change width; mapped 1:1 so character offsets survive.
+FULLWIDTH_TO_ASCII = str.maketrans(
+    {**{chr(0xFF10 + i): str(i) for i in range(10)}, "．": ".", "，": ",", "％": "%", "－": "-"}
+)
+
+KANJI_DIGITS: dict[str, int] = {
+    "〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4,
+    "五": 5, "六": 6, "七": 7, "八": 8, "九": 9,
+}  # fmt: skip
+KANJI_SMALL_UNITS: dict[str, int] = {"十": 10, "百": 100, "千": 1000}
+KANJI_BIG_UNITS: dict[str, int] = {"万": 10**4, "億": 10**8, "兆": 10**12}
+
+# Era name -> the Western year of its year 0 (令和1年 = 2019).
+ERAS: dict[str, int] = {"令和": 2018, "平成": 1988, "昭和": 1925, "大正": 1911, "明治": 1867}
+
+# Words next to a numeral that make it vague ("数十人" = "dozens"), so no exact match is owed.
+VAGUE_BEFORE = ("数", "何", "幾", "十数")
+VAGUE_AFTER = ("数", "余", "以上", "未満", "強", "弱")
+
+# ------------------------------------------------------------------ numbers: English side
+
+EN_UNITS: dict[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+    "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12,
+    "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40,
+    "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
+}  # fmt: skip
+EN_ORDINALS: dict[str, int] = {
+    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6,
+    "seventh": 7, "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12,
+    "thirteenth": 13, "fifteenth": 15, "twentieth": 20, "thirtieth": 30, "hundredth": 100,
+}  # fmt: skip
+# Words that say a number without a numeral ("twice" for 2倍, "a dozen" for 12).
+EN_NUMBER_LIKE: dict[str, float] = {
+    "once": 1, "twice": 2, "double": 2, "doubled": 2, "triple": 3, "tripled": 3,
+    "quadruple": 4, "both": 2, "pair": 2, "couple": 2, "dozen": 12, "dozens": 12,
+    "half": 0.5, "quarter": 0.25, "noon": 12, "midnight": 0, "none": 0, "nothing": 0,
+    "no": 0, "score": 20, "decade": 10, "century": 100, "weekly": 7, "fortnight": 14,
+}  # fmt: skip
+EN_SCALES: dict[str, int] = {
+    "hundred": 100, "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
+    "k": 10**3, "m": 10**6, "mn": 10**6, "bn": 10**9, "b": 10**9, "tn": 10**12,
+}  # fmt: skip
+EN_MONTHS: dict[str, int] = {
+    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
+    "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}  # fmt: skip
+
+# ------------------------------------------------------------------ quotes and brackets
+
+JA_QUOTES: dict[str, str] = {"「": "」", "『": "』"}
+JA_BRACKETS: dict[str, str] = {
+    "（": "）", "(": ")", "【": "】", "［": "］", "〔": "〕", "〈": "〉", "《": "》", "｛": "｝",
+}  # fmt: skip
+EN_BRACKETS: dict[str, str] = {"(": ")", "[": "]", "{": "}"}
+EN_CURLY_QUOTES: dict[str, str] = {"“": "”"}
+# Characters that show an English target quotes something.
+EN_QUOTE_CHARS = "\"“”‘’«»'"
+
+# ------------------------------------------------------------------ punctuation
+
+# Japanese punctuation that has no place in English text (outside Japanese passages).
+# Decorative brackets (【公式】, 《…》) are left out: English e-commerce copy keeps them.
+JA_PUNCTUATION = "。、「」『』"
+# Sentence-final marks: Japanese/ASCII form -> what it says.
+FINAL_PUNCT: dict[str, str] = {
+    "。": "stop", ".": "stop", "．": "stop", "？": "question", "?": "question",
+    "！": "exclaim", "!": "exclaim",
+}  # fmt: skip
+
+# ------------------------------------------------------------------ doubled words
+
+# Word pairs that are grammatical when doubled ("I had had enough", "bye bye").
+EN_OK_DOUBLES = frozenset(
+    {"had", "that", "bye", "no", "yes", "ha", "haha", "very", "so", "really", "well",
+     "is", "knock", "tut", "blah", "hip", "la", "go", "oh", "ah", "wow", "now", "many", "far"}
+)  # fmt: skip
+
+# ------------------------------------------------------------------ negation
+
+# Lemmas of unidic auxiliaries/adjectives that negate the predicate (ない, ぬ/ず/ん, 無い).
+JA_NEGATION_LEMMAS = frozenset({"ない", "ぬ", "ず", "無い", "まい"})
+# Constructions with a negative form whose English has no negation: "must" (なければならない),
+# "may" (かもしれない), "only" (しか…ない), "must be" (に違いない), "merely" (に過ぎない).
+JA_NOT_NEGATION_PATTERNS = (
+    r"な(?:けれ|きゃ|くちゃ|くて|いと)(?:ば)?(?:は)?(?:なら|いけ|だめ|ダメ|駄目)",
+    r"ざるを得",
+    r"かも(?:しれ|知れ)",
+    r"に(?:違い|ちがい|過ぎ|すぎ)(?:ない|ありません|ません)",
+    r"しか[^。、！？]*?(?:ない|なかっ|ません|ず|ん)",
+    r"ないか[。？?！!]?$",
+    r"ないでしょうか|ませんか|じゃない[？?]|じゃないですか|ではないでしょうか",
+    r"しょうが(?:ない|ありません)|仕方(?:が)?(?:ない|ありません)|たまら(?:ない|ん)",
+    r"かね(?:ない|ません)|間違いない|限らず|問わず|関わらず|かかわらず|拘らず",
+    r"ざるを",
+    r"す(?:い|み)ません",
+    r"(?:では|じゃ|んじゃ)ない(?:か|でしょうか|ですか)",
+)
+# Words that carry a negation or an absence without an auxiliary ない, so an English "not"/"no"
+# may be faithful (未定 "not decided", 禁止 "not allowed", 以外 "other than", まだ "not yet").
+JA_NEGATIVE_WORDS = (
+    "無", "なし", "ナシ", "未", "非", "不", "否", "拒", "禁", "いいえ", "いや", "ダメ", "だめ",
+    "駄目", "嫌", "ゼロ", "以外", "除", "避", "防", "止", "失", "欠", "忘", "断", "控え", "少な",
+    "ほとんど", "まだ", "だけ", "のみ", "違", "無理", "限", "足り", "ぬ", "ノー", "NO", "No",
+    "ず", "ん", "ねえ", "ねー", "ナイ", "なく", "せん", "消", "抜", "減", "捨", "逃", "外", "別",
+    "より", "代わり", "反", "難", "怖", "心配", "ずに", "残念", "0", "やめ", "止め", "見落",
+    "な」", "な！", "な!", "どうでも",
+)  # fmt: skip
+
+EN_NEGATION_WORDS = frozenset(
+    {"not", "no", "never", "none", "nobody", "nothing", "nowhere", "neither", "nor",
+     "without", "cannot", "fail", "fails", "failed", "failing", "failure", "lack", "lacks",
+     "lacked", "lacking", "refuse", "refuses", "refused", "unable", "hardly",
+     "barely", "rarely", "seldom", "absence", "absent", "free", "zero", "deny", "denied",
+     "denies", "impossible", "nope", "nah", "instead", "rather", "avoid", "avoided",
+     "prevent", "prevented", "stop", "stopped", "ban", "banned", "prohibited", "unless",
+     "less", "only", "yet", "miss", "missed", "missing", "insufficient", "little", "few"}
+)  # fmt: skip
+# The strict subset a perturbation or a clear error would add: used for "target negates,
+# source does not".
+EN_EXPLICIT_NEGATION = frozenset({"not", "never", "no", "nobody", "nothing", "none", "neither"})
+# English phrases with a negative word and an affirmative meaning ("no matter", "not only").
+EN_NOT_NEGATION = ("no matter", "not only", "not just", "no doubt", "no wonder", "why not")
+
+# ------------------------------------------------------------------ morphology
+
+
+@dataclass(frozen=True)
+class Morph:
+    """One unidic token with its [start, end) offsets in the analysed text."""
+
+    surface: str
+    pos1: str
+    pos2: str
+    lemma: str
+    start: int
+    end: int
+
+
+@cache
+def _tagger():  # noqa: ANN202 - fugashi is imported lazily, its type is not needed here
+    import fugashi
+
+    return fugashi.Tagger()
+
+
+@lru_cache(maxsize=4096)
+def morphs(text: str) -> tuple[Morph, ...]:
+    """unidic-lite tokens of `text` with character offsets (cached: several checks ask)."""
+    out, pos = [], 0
+    for w in _tagger()(text):
+        start = text.find(w.surface, pos)
+        if start < 0:  # the tagger normalised something; keep going without a span
+            continue
+        pos = start + len(w.surface)
+        f = w.feature
+        out.append(Morph(w.surface, f.pos1 or "", f.pos2 or "", f.lemma or w.surface, start, pos))
+    return tuple(out)

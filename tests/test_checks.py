@@ -1,0 +1,269 @@
+"""Rule checks: numbers, quotes, doubled words, punctuation, glossary, negation.
+
+Real sentences (several from WMT22 ja-en); each test asserts spans and severities so a broken
+check fails it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.checks.base import CHECKS, Context
+from qa.checks.doubled import doubled_words
+from qa.checks.glossary import glossary
+from qa.checks.negation import negation_added, negation_lost
+from qa.checks.numbers import numbers, numbers_added, parse_japanese_number
+from qa.checks.punctuation import punctuation_final, punctuation_japanese
+from qa.checks.quotes import quotes_dropped, quotes_spacing, quotes_unbalanced
+from qa.model import Segment
+
+CTX = Context()
+
+
+def run(fn, source: str | None, target: str | None, ctx: Context = CTX) -> list:
+    return list(fn(Segment("1", source, target), ctx))
+
+
+# ------------------------------------------------------------------ numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("100億", 10**10),
+        ("150万", 1_500_000),
+        ("1億2000万", 120_000_000),
+        ("二十五", 25),
+        ("百", 100),
+        ("３０００", 3000),
+        ("1,000", 1000),
+        ("二〇二二", 2022),
+        ("1・5", 1.5),
+    ],
+)
+def test_parse_japanese_number(text: str, value: float) -> None:
+    assert parse_japanese_number(text) == value
+
+
+def test_parse_rejects_enumerations() -> None:
+    assert parse_japanese_number("２，３") is None  # "2 or 3"
+
+
+def test_number_changed_is_critical_with_source_span() -> None:
+    src = "政府は100億円を投資する。"
+    [issue] = run(numbers, src, "The government will invest 1 billion yen.")
+    assert issue.severity == "critical" and issue.side == "source"
+    assert src[issue.span[0] : issue.span[1]] == "100億"
+    assert "100億 (10,000,000,000)" in issue.message
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("政府は100億円を投資する。", "The government will invest 10 billion yen."),
+        ("150万人が参加した。", "1.5 million people took part."),
+        ("二十五人が４月４日に来た。", "Twenty-five people came on April 4th."),
+        ("令和4年の15時に", "at 3 p.m. in 2022"),
+        ("さらに3000円以上の購入で送料も無料", "free shipping on purchases of 3,000 yen or more"),
+        ("5割が賛成", "50% agreed"),
+        ("1人で行った", "I went alone"),  # 1 is owed nothing: "a", "one", "alone"
+        ("数十人が集まった", "Dozens of people gathered"),  # vague amount
+        ("１日に２，３回ですね。", "Two or three times a day."),
+        ("一般的に一緒に行く", "We usually go together"),  # 一般/一緒 are not numerals
+    ],
+)
+def test_numbers_accepts_faithful_renderings(source: str, target: str) -> None:
+    assert run(numbers, source, target) == []
+
+
+def test_number_word_changed_is_flagged() -> None:
+    [issue] = run(numbers, "三人で来た", "The four of them came")
+    assert issue.span == (0, 1) and issue.severity == "critical"
+    assert run(numbers, "三人で来た", "The three of them came") == []
+
+
+def test_numbers_added_is_major_on_target_span() -> None:
+    tgt = "He paid 3,500 yen."
+    [issue] = run(numbers_added, "彼は3000円払った。", tgt)
+    assert issue.severity == "major" and issue.side == "target"
+    assert tgt[issue.span[0] : issue.span[1]] == "3,500"
+
+
+def test_numbers_added_ignores_names_and_codes() -> None:
+    assert (
+        run(numbers_added, "コロナ禍でテレワークになりました。", "Remote work due to COVID-19.")
+        == []
+    )
+    assert run(numbers_added, "Corei7に変えた", "I switched to a Core i7") == []
+
+
+# ------------------------------------------------------------------ quotes
+
+
+def test_unpaired_bracket_is_major() -> None:
+    tgt = "The company (founded in 1990 is based in Tokyo."
+    [issue] = run(quotes_unbalanced, "その会社（1990年設立）は東京にある。", tgt)
+    assert issue.severity == "major" and issue.span == (12, 13)
+
+
+def test_odd_double_quotes_flagged_but_not_when_source_is_open_too() -> None:
+    [issue] = run(quotes_unbalanced, "彼は「はい」と言った。", 'He said "yes.')
+    assert issue.span == (8, 9)
+    # The quotation continues into the next segment in both languages: mirrored, fine.
+    assert (
+        run(quotes_unbalanced, "滋賀県からの来場者は「福井に来た。", 'A visitor said, "I came.')
+        == []
+    )
+
+
+def test_list_marker_parenthesis_is_not_unbalanced() -> None:
+    assert run(quotes_unbalanced, "3.) 起動せず。", "3.) It won't start up.") == []
+
+
+def test_glued_quotation_is_major() -> None:
+    tgt = "the principle of'One China'and the rest"
+    [issue] = run(quotes_spacing, "「一つの中国」の原則", tgt)
+    assert issue.severity == "major"
+    assert tgt[issue.span[0] : issue.span[1]] == "'One China'"
+    assert run(quotes_spacing, "オブライエン", "O'Brien's rock'n'roll band") == []
+
+
+def test_glued_double_quotes() -> None:
+    tgt = 'He said"yes"and left.'
+    [issue] = run(quotes_spacing, "彼は「はい」と言った", tgt)
+    assert tgt[issue.span[0] : issue.span[1]] == '"yes"'
+    curly = "He said “yes”and left."
+    [issue] = run(quotes_spacing, "彼は「はい」と言った", curly)
+    assert curly[issue.span[0] : issue.span[1]] == "“yes”"
+
+
+def test_dropped_quotation_is_minor_on_source() -> None:
+    src = "あなたの「お気に入り」がきっと見つかる。"
+    [issue] = run(quotes_dropped, src, "You're sure to discover your new favourite.")
+    assert issue.severity == "minor" and issue.side == "source"
+    assert src[issue.span[0] : issue.span[1]] == "「お気に入り」"
+    assert run(quotes_dropped, src, 'You will find your "favourite".') == []
+
+
+# ------------------------------------------------------------------ doubled words
+
+
+def test_doubled_word_is_major_with_span() -> None:
+    tgt = "I went to the the station."
+    [issue] = run(doubled_words, "駅に行った。", tgt)
+    assert issue.severity == "major" and tgt[issue.span[0] : issue.span[1]] == "the the"
+
+
+def test_doubled_phrase() -> None:
+    [issue] = run(doubled_words, "街で会った", "We met in the city in the city.")
+    assert "'in the city'" in issue.message
+
+
+def test_doubled_words_allowed() -> None:
+    assert run(doubled_words, "もう十分だった", "I had had enough.") == []
+    assert run(doubled_words, "ラボラボ 通販", "Labo Labo Mail order") == []  # source repeats
+    assert run(doubled_words, "ええ", "I'm telling you, you don't need to.") == []
+
+
+# ------------------------------------------------------------------ punctuation
+
+
+def test_lost_question_mark_is_minor() -> None:
+    [issue] = run(punctuation_final, "何が違うのでしょうか？", "What's the difference.")
+    assert issue.severity == "minor" and issue.span == (21, 22)
+    assert run(punctuation_final, "何が違うのでしょうか？", "What's the difference?") == []
+    assert run(punctuation_final, "かも ! ?", "Could it be?!") == []
+
+
+def test_japanese_punctuation_in_english() -> None:
+    tgt = "Hello、world。"
+    issues = run(punctuation_japanese, "こんにちは、世界。", tgt)
+    assert [i.span for i in issues] == [(5, 6), (11, 12)]
+    assert all(i.severity == "minor" for i in issues)
+
+
+def test_japanese_punctuation_inside_untranslated_passage_is_not_reported() -> None:
+    assert run(punctuation_japanese, "こんにちは。", "こんにちは。") == []
+
+
+# ------------------------------------------------------------------ glossary
+
+
+def test_glossary_term_missing_is_major_on_source_span() -> None:
+    ctx = Context(glossary={"サーバー": "server"})
+    src = "サーバーを再起動してください。"
+    [issue] = run(glossary, src, "Please restart the host.", ctx)
+    assert issue.severity == "major" and issue.side == "source" and issue.span == (0, 4)
+    assert run(glossary, src, "Please restart the Servers.", ctx) == []
+    assert run(glossary, "再起動してください。", "Please restart.", ctx) == []
+
+
+# ------------------------------------------------------------------ negation
+
+
+def test_negation_lost_is_major() -> None:
+    src = "SHEINはpaidyに対応していません。"
+    [issue] = run(negation_lost, src, "SHEIN supports paidy.")
+    assert issue.severity == "major" and issue.side == "source"
+    assert src[issue.span[0] : issue.span[1]] == "ん"
+    assert run(negation_lost, src, "SHEIN doesn't support paidy.") == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "明日までに行かなければならない。",  # must
+        "雨が降るかもしれない。",  # may
+        "客商売するしかないです",  # only
+    ],
+)
+def test_negative_forms_with_affirmative_english(source: str) -> None:
+    assert run(negation_lost, source, "It will rain tomorrow, so we must go.") == []
+
+
+def test_negation_added_is_critical_on_target_span() -> None:
+    tgt = "The orange one is not more than double the price."
+    [issue] = run(negation_added, "値段はオレンジ色の方が倍以上します。", tgt)
+    assert issue.severity == "critical" and tgt[issue.span[0] : issue.span[1]] == "not"
+    assert run(negation_added, "客商売するしかないです", "There's no choice but that.") == []
+    assert run(negation_added, "『鬼滅の刃』の主人公", "the hero of Kimetsu no Yaiba") == []
+
+
+# ------------------------------------------------------------------ all checks
+
+
+ODD = [None, "", "   ", "\x00", "。", "「", "）", "1,", "〇〇", "'", '"', "n't", "#Product1#"]
+
+
+@pytest.mark.parametrize("name", ["numbers", "numbers_added", "quotes_unbalanced",
+                                  "quotes_spacing", "quotes_dropped", "doubled_words",
+                                  "punctuation_final", "punctuation_japanese", "glossary",
+                                  "negation_lost", "negation_added"])  # fmt: skip
+def test_checks_survive_odd_text(name: str) -> None:
+    fn = CHECKS[name].fn
+    ctx = Context(glossary={"「": "x"})
+    for s in ODD:
+        for t in ODD:
+            for issue in fn(Segment("1", s, t), ctx):
+                assert issue.severity == CHECKS[name].severity
+
+
+def test_registered_severities() -> None:
+    want = {"numbers": "critical", "negation_added": "critical", "negation_lost": "major",
+            "glossary": "major", "quotes_dropped": "minor", "doubled_words": "major"}  # fmt: skip
+    assert {k: CHECKS[k].severity for k in want} == want
+
+
+WMT = Path(__file__).resolve().parents[2] / "shared" / "data" / "wmt22-jaen"
+
+
+@pytest.mark.skipif(not (WMT / "src.ja").exists(), reason="../shared WMT22 data not present")
+def test_critical_checks_rarely_fire_on_human_references() -> None:
+    src = (WMT / "src.ja").read_text(encoding="utf-8").splitlines()
+    ref = (WMT / "ref.en").read_text(encoding="utf-8").splitlines()
+    fired = sum(
+        any(run(fn, s, t) for fn in (numbers, negation_added))
+        for s, t in zip(src, ref, strict=True)
+    )
+    assert fired / len(src) < 0.015
