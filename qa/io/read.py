@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qa.errors import InputError
+from qa.io.bilingual import BILINGUAL_SUFFIXES, read_bilingual
 from qa.io.lines import read_aligned
 from qa.io.tables import TABLE_SUFFIXES, read_table
 from qa.model import Segment
@@ -21,10 +22,13 @@ def read_input(
     retranslation: Path | None = None,
 ) -> tuple[list[Segment], dict]:
     if target is None:
-        if source.suffix.lower() not in TABLE_SUFFIXES:
+        suffix = source.suffix.lower()
+        if suffix in BILINGUAL_SUFFIXES:
+            return read_bilingual(source)
+        if suffix not in TABLE_SUFFIXES:
             raise InputError(
-                f"{source}: one file must be a .tsv, .csv or .jsonl table; "
-                "for two files give SOURCE TARGET"
+                f"{source}: one file must be a .tsv, .csv or .jsonl table or an .xlf, .xliff "
+                "or .tmx file; for two files give SOURCE TARGET"
             )
         return read_table(source)
     if aligned:
