@@ -6,8 +6,10 @@ saved in `qa/data/risk_model.json`. One model per feature set: the run uses the 
 model whose features are all available (e.g. "mt" needs a retranslation). Risk is thus an
 estimated probability that a human rater would judge the translation poor.
 
-A critical finding flags a segment on its own: its risk is lifted into [CRITICAL_FLOOR, 1],
-above every preset threshold, keeping the model's order among critical segments.
+Findings flag a segment on their own, whatever the preset: a critical one lifts its risk
+into [CRITICAL_FLOOR, 1], a major one into [MAJOR_FLOOR, CRITICAL_FLOOR), both above every
+preset threshold, keeping the model's order among segments with findings of one severity.
+A reviewer acts on each such finding anyway, and ranking by risk then puts them first.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from importlib import resources
 from qa.model import SegmentResult
 
 CRITICAL_FLOOR = 0.95
+MAJOR_FLOOR = 0.6
 PRESETS = ("strict", "standard", "lenient")
 
 # How each feature is phrased in a reason: (label, unit-format, "low"/"high" means bad).
@@ -29,7 +32,18 @@ FEATURE_TEXT: dict[str, str] = {
     "chrf": "chrF {v:.0f} vs retranslation (corpus median {m:.0f})",
     "bleu": "BLEU {v:.0f} vs retranslation (corpus median {m:.0f})",
     "ter": "TER {v:.0f} vs retranslation (corpus median {m:.0f})",
+    "e5_sim": "e5 source-target similarity {v:.2f} (corpus median {m:.2f})",
+    "e5_retr": "e5 similarity to the retranslation {v:.2f} (corpus median {m:.2f})",
+    "len_ratio": "length ratio off the usual for ja→en by {v:+.2f} (log; corpus median {m:+.2f})",
+    "len_ratio_dev": "unusual length for a translation of this source ({v:.1f} robust SDs "
+    "from human translations; corpus median {m:.1f})",
+    "dict_coverage": "{terms}",
+    "n_major": "{v:.0f} major findings",
+    "n_minor": "{v:.0f} minor findings",
 }
+# Findings whose evidence already reaches the model as a signal: counting them again in
+# n_minor would double it (dict_terms lists the words behind dict_coverage).
+NOT_COUNTED = {"dict_terms"}
 
 
 @dataclass(frozen=True)
@@ -56,9 +70,19 @@ class RiskModel:
 
 
 @cache
-def load_models() -> dict[str, RiskModel]:
+def _data() -> dict:
     text = resources.files("qa.data").joinpath("risk_model.json").read_text(encoding="utf-8")
-    raw = json.loads(text)["models"]
+    return json.loads(text)
+
+
+def calibration() -> dict[str, float]:
+    """Constants some signals need, fitted on data by bench/fit_risk.py (e.g. length ratio)."""
+    return _data()["calibration"]
+
+
+@cache
+def load_models() -> dict[str, RiskModel]:
+    raw = _data()["models"]
     return {
         name: RiskModel(
             name=name,
@@ -77,8 +101,20 @@ def features(r: SegmentResult) -> dict[str, float | None]:
     """What the risk model sees: every score, plus counts of non-critical findings."""
     x: dict[str, float | None] = dict(r.scores)
     x["n_major"] = float(sum(i.severity == "major" for i in r.issues))
-    x["n_minor"] = float(sum(i.severity == "minor" for i in r.issues))
+    x["n_minor"] = float(
+        sum(i.severity == "minor" and i.check not in NOT_COUNTED for i in r.issues)
+    )
     return x
+
+
+def lift(risk: float, severities: set[str]) -> float:
+    """Risk after findings: critical into [CRITICAL_FLOOR, 1], major into [MAJOR_FLOOR,
+    CRITICAL_FLOOR); a monotone map, so the model's order survives within each band."""
+    if "critical" in severities:
+        return CRITICAL_FLOOR + (1 - CRITICAL_FLOOR) * risk
+    if "major" in severities:
+        return MAJOR_FLOOR + (CRITICAL_FLOOR - MAJOR_FLOOR) * risk
+    return risk
 
 
 def choose_model(available: set[str]) -> RiskModel | None:
@@ -95,7 +131,9 @@ def threshold_for(model: RiskModel | None, preset: str, threshold: float | None)
     return model.thresholds[preset]
 
 
-def assess(results: list[SegmentResult], preset: str = "standard", threshold: float | None = None) -> dict:
+def assess(
+    results: list[SegmentResult], preset: str = "standard", threshold: float | None = None
+) -> dict:
     """Fill risk, flagged and reasons in place; return what the summary should record."""
     rows = [features(r) for r in results]
     available = {k for x in rows for k, v in x.items() if v is not None}
@@ -118,26 +156,44 @@ def _assess_one(
     risk, reasons = 0.0, []
     if model is not None and all(x.get(f) is not None for f in model.features):
         risk = model.predict(x)
-        reasons = _reasons(model, x, medians)
-    critical = [i for i in r.issues if i.severity == "critical"]
-    if critical:
-        risk = CRITICAL_FLOOR + (1 - CRITICAL_FLOOR) * risk
+        reasons = _reasons(model, x, medians, r)
+    severities = {i.severity for i in r.issues}
+    risk = lift(risk, severities)
     reasons = [f"{i.check}: {i.message}" for i in r.issues if i.severity != "minor"] + reasons
     r.risk = risk
-    r.flagged = risk >= cut
+    r.flagged = risk >= cut or bool(severities & {"critical", "major"})
     r.reasons = reasons if r.flagged else []
 
 
-def _reasons(model: RiskModel, x: dict, medians: dict[str, float]) -> list[str]:
+def _reasons(
+    model: RiskModel, x: dict, medians: dict[str, float], r: SegmentResult | None = None
+) -> list[str]:
     """Features that pushed the risk up by a meaningful amount, strongest first."""
     pushes = sorted(zip(model.contributions(x), model.features, strict=True), reverse=True)
     out = []
     for push, f in pushes:
         if push < 0.25 or x.get(f) is None:
             break
+        if f == "n_major":
+            continue  # the major findings are listed themselves, before these reasons
         template = FEATURE_TEXT.get(f, f + " {v:.2f} (corpus median {m:.2f})")
-        out.append(template.format(v=x[f], m=medians.get(f, float("nan"))))
+        terms = _terms_text(r, x[f]) if f == "dict_coverage" else ""
+        out.append(template.format(v=x[f], m=medians.get(f, float("nan")), terms=terms))
     return out
+
+
+def _terms_text(r: SegmentResult | None, coverage: float) -> str:
+    """E.g. "3 of 9 source terms not found in target: 天然ガス, 供給, …" (dict_terms findings)."""
+    words = [
+        i.message.rsplit(": ", 1)[-1].split(" (")[0]
+        for i in (r.issues if r else [])
+        if i.check == "dict_terms"
+    ]
+    if not words or coverage >= 1:
+        return f"dictionary coverage {coverage:.2f}"
+    total = round(len(words) / (1 - coverage))
+    shown = ", ".join(words[:4]) + (", …" if len(words) > 4 else "")
+    return f"{len(words)} of {total} source terms not found in target: {shown}"
 
 
 def _medians(rows: list[dict], names: tuple[str, ...]) -> dict[str, float]:

@@ -11,7 +11,12 @@ from qa.model import Issue, Segment
 _REAL_CONTENT = 5
 
 
-@register("omission", "critical", "Source text with no translation in the target document")
+@register(
+    "omission",
+    "critical",
+    "Source text with no translation in the target document",
+    any_script=True,
+)
 def omission(seg: Segment, ctx: Context) -> Iterator[Issue]:
     if seg.target is None and seg.source is not None:
         real = sum(c.isalnum() for c in seg.source) >= _REAL_CONTENT
@@ -24,7 +29,9 @@ def omission(seg: Segment, ctx: Context) -> Iterator[Issue]:
         )
 
 
-@register("addition", "major", "Target text with no counterpart in the source document")
+@register(
+    "addition", "major", "Target text with no counterpart in the source document", any_script=True
+)
 def addition(seg: Segment, ctx: Context) -> Iterator[Issue]:
     if seg.source is None and seg.target is not None:
         yield Issue(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from qa.lang import is_japanese
 from qa.model import Issue, Segment, Severity
 
 
@@ -33,14 +34,19 @@ class CheckInfo:
     severity: Severity
     title: str
     fn: CheckFn
+    # False for checks that read the target as English: on a target still in Japanese they
+    # only restate the `untranslated` finding (every name "missing", quotes "dropped").
+    any_script: bool = False
 
 
 CHECKS: dict[str, CheckInfo] = {}
 
 
-def register(name: str, severity: Severity, title: str) -> Callable[[CheckFn], CheckFn]:
+def register(
+    name: str, severity: Severity, title: str, any_script: bool = False
+) -> Callable[[CheckFn], CheckFn]:
     def deco(fn: CheckFn) -> CheckFn:
-        CHECKS[name] = CheckInfo(name, severity, title, fn)
+        CHECKS[name] = CheckInfo(name, severity, title, fn, any_script)
         return fn
 
     return deco
@@ -48,8 +54,9 @@ def register(name: str, severity: Severity, title: str) -> Callable[[CheckFn], C
 
 def run_checks(seg: Segment, ctx: Context, disabled: Iterable[str] = ()) -> list[Issue]:
     skip = set(disabled)
+    japanese_target = bool(seg.target) and is_japanese(seg.target)
     issues: list[Issue] = []
     for info in CHECKS.values():
-        if info.name not in skip:
+        if info.name not in skip and (info.any_script or not japanese_target):
             issues.extend(info.fn(seg, ctx))
     return issues

@@ -81,8 +81,13 @@ def quotes_spacing(seg: Segment, ctx: Context) -> Iterator[Issue]:
     text = _english_part(seg.target)
     spans = [*_glued_double(text), *(m.span() for m in _GLUED_SINGLE.finditer(text))]
     for start, end in sorted(spans):
-        quoted = seg.target[start:end]
+        quoted = _shorten(seg.target[start:end])
         yield Issue("quotes_spacing", "major", f"no space around {quoted!r}", span=(start, end))
+
+
+def _shorten(text: str, keep: int = 16) -> str:
+    """Long quotations: the two ends are where the missing spaces are."""
+    return text if len(text) <= 2 * keep + 1 else f"{text[:keep]}…{text[-keep:]}"
 
 
 _JA_QUOTED = re.compile(

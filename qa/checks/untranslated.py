@@ -19,7 +19,9 @@ _PHRASE_LETTERS = 6
 _KANA = re.compile(r"[\u3040-\u30ff]")
 
 
-@register("untranslated", "critical", "Target (or part of it) is still in Japanese")
+@register(
+    "untranslated", "critical", "Target (or part of it) is still in Japanese", any_script=True
+)
 def untranslated(seg: Segment, ctx: Context) -> Iterable[Issue]:
     target = seg.target
     if not target or not target.strip():

@@ -1,0 +1,195 @@
+"""Named entities of the source (people, places, organisations) that the target lacks or
+replaces with another entity of the document — e.g. 習主席 ("President Xi") rendered as
+"President Putin".
+
+Precision first: a critical finding flags a segment on its own, so an entity is only checked
+when its English form can be established (JMnedict romanisation, JMdict gloss, a country's
+demonyms) and only a *swap* — the target names a different person of the run instead — is
+critical. A missing name alone is major: pronouns and paraphrase ("the president") are
+legitimate.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from qa import lexicon
+from qa.checks.base import Context, register
+from qa.model import Issue, Segment
+from qa.signals.dictionary import _PAREN, DEMONYMS, PREFIX
+
+CHECK = "entity"
+# Titles after a bare surname (習主席, 岸田首相): the surname alone is tagged a common noun.
+# One-kanji country abbreviations (バイデン米大統領: 米 is the US, not a surname).
+COUNTRY_ABBREVIATIONS = set("米中露英仏独日韓朝印豪加伊")
+TITLES = {
+    "主席",
+    "大統領",
+    "首相",
+    "総理",
+    "外相",
+    "氏",
+    "議長",
+    "書記長",
+    "総書記",
+    "長官",
+    "国王",
+}
+_NAME_TYPES = ("person", "surname", "given", "fem", "masc", "unclass")
+
+
+@dataclass(frozen=True)
+class Entity:
+    surface: str
+    start: int
+    end: int
+    kind: str  # "person" or "place"
+    english: tuple[str, ...]  # the English forms it may take, for messages
+    keys: frozenset[str]  # romaji_key of each word that shows the entity in a target
+
+
+_NAME_RE = re.compile(r"^[A-Z][A-Za-z'\-]+(?: [A-Z][A-Za-z'\-]+){0,2}$")
+_KATAKANA_NAME = re.compile(r"^[\u30a1-\u30fa\u30fc\u30fb]{3,}$")
+
+
+def _keys(forms: tuple[str, ...], kind: str, min_len: int = 3) -> frozenset[str]:
+    """Spelling-insensitive keys of the names' words. Words shorter than `min_len` would
+    match unrelated English words ("en", "i"), so they only count where the source makes the
+    reading certain (a surname before a title: 習主席 → "xi")."""
+    out = set()
+    for form in forms:
+        ws = [w for w in lexicon.words(form) if len(w) >= min_len]
+        out |= {lexicon.romaji_key(w) for w in ws}
+        for name, extra in DEMONYMS.items():
+            if kind == "place" and lexicon.fold(form).strip() == name:
+                out |= extra
+    return frozenset(out)
+
+
+def _names(surface: str, types: tuple[str, ...]) -> tuple[str, ...]:
+    """JMnedict romanisations that look like names (not "Cao Cao (155-220), famous …")."""
+    return tuple(
+        g for g, t in lexicon.names(surface) if _NAME_RE.match(g) and any(n in t for n in types)
+    )
+
+
+def _place(surface: str) -> tuple[str, ...]:
+    # Only places JMdict itself glosses with a proper name (中国 → China, 北京 → Beijing);
+    # JMnedict's readings of rarer places are too often a mis-tagged common word.
+    senses = lexicon.glosses(surface)
+    first = [_PAREN.sub("", g).strip() for g in senses[0]] if senses else []
+    return tuple(g for g in first if g[:1].isupper())
+
+
+def _entity(toks: tuple[lexicon.Token, ...], i: int) -> tuple[str, tuple[str, ...], int]:
+    """(kind, English forms, min key length) of token i, or kind "" when it is not checked."""
+    tok = toks[i]
+    nxt = toks[i + 1].surface if i + 1 < len(toks) else ""
+    # A bare surname has no JMdict entry of its own (習 has none; 国家 in 国家主席 does).
+    title = nxt in TITLES and tok.surface not in COUNTRY_ABBREVIATIONS
+    if title and tok.pos1 == "名詞" and len(tok.surface) <= 2 and not lexicon.glosses(tok.surface):
+        return "person", _names(tok.surface, _NAME_TYPES), 2
+    if tok.pos3 == "人名" and _KATAKANA_NAME.match(tok.surface):
+        # Foreign names: the katakana transliteration determines the spelling well enough.
+        return "person", _names(tok.surface, _NAME_TYPES), 3
+    if tok.pos2 == "固有名詞" and tok.pos3 == "地名":
+        return "place", _place(tok.surface), 3
+    return "", (), 0
+
+
+def entities(source: str) -> list[Entity]:
+    """People and places of `source` whose English form can be established. Japanese and
+    Chinese names in kanji are left out unless a title fixes them: their readings are too
+    ambiguous (李 → I / En / Jun) to call a translation wrong."""
+    toks = lexicon.tokens(source)
+    out = []
+    for i, tok in enumerate(toks):
+        kind, forms, min_len = _entity(toks, i)
+        keys = _keys(forms, kind, min_len) if kind else frozenset()
+        if keys:
+            end = tok.start + len(tok.surface)
+            out.append(Entity(tok.surface, tok.start, end, kind, forms, keys))
+    return out
+
+
+_US = re.compile(r"\bU\.S\.(?:A\.)?")
+
+
+def target_keys(target: str) -> set[str]:
+    """Keys of target words, exact and by prefix (Russia/Russian, Ootani/Ohtani)."""
+    ws = [lexicon.romaji_key(w) for w in lexicon.words(_US.sub("US", target))]
+    return set(ws) | {w[:PREFIX] for w in ws if len(w) >= PREFIX}
+
+
+def present(e: Entity, have: set[str]) -> bool:
+    return any(k in have or (len(k) >= PREFIX and k[:PREFIX] in have) for k in e.keys)
+
+
+_RUN: dict[int, tuple[int, dict[str, str]]] = {}
+
+
+def run_people(ctx: Context) -> dict[str, str]:
+    """key -> surface of every person named in the run's sources (the document's cast)."""
+    cached = _RUN.get(id(ctx.segments))
+    if cached and cached[0] == len(ctx.segments):
+        return cached[1]
+    people: dict[str, str] = {}
+    for src in {s.source for s in ctx.segments if s.source}:
+        for e in entities(src):
+            if e.kind == "person":
+                people.update(dict.fromkeys(e.keys, e.english[0]))
+    _RUN.clear()
+    _RUN[id(ctx.segments)] = (len(ctx.segments), people)
+    return people
+
+
+@register(CHECK, "critical", "Source name missing from the target or replaced by another")
+def entity(seg: Segment, ctx: Context) -> Iterator[Issue]:
+    if not (seg.source and seg.target and seg.target.strip()):
+        return
+    ents = entities(seg.source)
+    if not ents:
+        return
+    have = target_keys(seg.target)
+    for e in ents:
+        if not present(e, have):
+            yield _finding(e, _extra_people(ents, seg.target, run_people(ctx)))
+
+
+def _extra_people(ents: list[Entity], target: str, people: dict[str, str]) -> list[str]:
+    """People the target names more often than the source does: the candidates for a swap
+    (習主席とプーチン大統領 → "President Putin and President Putin" names Putin twice)."""
+    in_source: dict[str, int] = {}
+    for e in ents:
+        if e.kind == "person":
+            for k in e.keys:
+                in_source[k] = in_source.get(k, 0) + 1
+                people = {**people, k: e.english[0]}
+    counts: dict[str, int] = {}
+    for w in lexicon.words(target):
+        k = lexicon.romaji_key(w)
+        if k in people:
+            counts[k] = counts.get(k, 0) + 1
+    return sorted({people[k] for k, n in counts.items() if n > in_source.get(k, 0)})
+
+
+def _finding(e: Entity, others: list[str]) -> Issue:
+    shown = " / ".join(e.english[:3])
+    span = (e.start, e.end)
+    if e.kind == "person" and others:
+        return Issue(
+            CHECK,
+            "critical",
+            f"{e.surface} ({shown}) is not in the target, which names {', '.join(others)} instead",
+            span=span,
+            side="source",
+        )
+    return Issue(
+        CHECK,
+        "major",
+        f"{e.kind} {e.surface} ({shown}) not found in the target",
+        span=span,
+        side="source",
+    )

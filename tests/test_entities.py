@@ -1,0 +1,91 @@
+"""The entity check: names swapped for another person of the document are critical, correct
+or normalised renderings are not flagged, unestablished names are not checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from qa.checks.base import Context
+from qa.checks.entities import entities, entity
+from qa.model import Issue, Segment
+
+SOURCE = "習主席はプーチン大統領と北京で会談した。"
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def run(source: str, target: str, *others: str) -> list[Issue]:
+    seg = Segment("1", source, target)
+    ctx = Context(segments=[seg, *(Segment(str(i + 2), o, None) for i, o in enumerate(others))])
+    return list(entity(seg, ctx))
+
+
+def test_xi_rendered_as_putin_is_critical() -> None:
+    issues = run(SOURCE, "President Putin met President Putin in Beijing.")
+    assert [i.severity for i in issues] == ["critical"]
+    assert "Putin" in issues[0].message and issues[0].side == "source"
+    assert SOURCE[slice(*issues[0].span)] == "習"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "President Xi met President Putin in Beijing.",
+        "Xi Jinping and Vladimir Putin held talks in Peking.",
+        "Chinese President Xi met Russian President Putin in Beijing.",
+    ],
+)
+def test_correct_renderings_are_not_flagged(target: str) -> None:
+    assert run(SOURCE, target) == []
+
+
+def test_swap_with_another_person_of_the_document() -> None:
+    issues = run(
+        "習主席は北京で演説した。",
+        "President Biden gave a speech in Beijing.",
+        "バイデン大統領は声明を出した。",
+    )
+    assert [i.severity for i in issues] == ["critical"] and "Biden" in issues[0].message
+
+
+def test_missing_name_without_swap_is_major_only() -> None:
+    issues = run(SOURCE, "He met President Putin in Beijing.")
+    assert [i.severity for i in issues] == ["major"]
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("米国と中国とロシアが合意した。", "The U.S., China and Russia agreed."),
+        ("中国とロシアの首脳が会った。", "Chinese and Russian leaders met."),
+        ("アメリカの大統領が来日した。", "The president of the United States came to Japan."),
+    ],
+)
+def test_country_names_normalise(source: str, target: str) -> None:
+    assert run(source, target) == []
+
+
+def test_country_names_missing_are_found() -> None:
+    issues = run("ロシアは声明を出した。", "China issued a statement.")
+    assert [i.severity for i in issues] == ["major"] and "Russia" in issues[0].message
+
+
+def test_unestablished_names_and_abbreviations_are_not_checked() -> None:
+    # 国家主席: 国家 has a dictionary meaning, so it is no surname; 米 before 大統領 is the US.
+    assert [e.surface for e in entities("習近平国家主席とバイデン米大統領")] == ["バイデン"] or all(
+        e.surface not in ("国家", "米") for e in entities("習近平国家主席とバイデン米大統領")
+    )
+    assert run("李さんは来た。", "Ms. Lee came.") == []  # kanji readings too ambiguous
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="seeds/ not in this checkout")
+def test_seed_article_flags_only_the_putin_paragraph() -> None:
+    ja = [p.strip() for p in next(SEEDS.glob("001_*.txt")).read_text().split("\n\n") if p.strip()]
+    en = [p.strip() for p in next(SEEDS.glob("000_*.txt")).read_text().split("\n\n") if p.strip()]
+    # Paragraphs 1-6 of the article (after its headline) are the English lead paragraphs 0-5.
+    segs = [Segment(str(i), j, e) for i, (j, e) in enumerate(zip(ja[1:7], en[:6], strict=True))]
+    ctx = Context(segments=segs)
+    critical = [s.id for s in segs for i in entity(s, ctx) if i.severity == "critical"]
+    assert critical == ["3"]
+    assert "President Putin" in segs[3].target and "習主席" in segs[3].source  # type: ignore[operator]

@@ -1,0 +1,93 @@
+"""Signals on real small inputs: e5 similarity, length ratio, dictionary coverage, and how
+risk phrases them. Each assertion fails if the signal stops measuring what it claims."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from qa import risk
+from qa.checks.base import Context
+from qa.checks.terms import dict_terms
+from qa.model import Issue, Segment, SegmentResult
+from qa.signals.dictionary import dict_coverage, missing_terms
+from qa.signals.embed import e5_retr, e5_sim, similarity
+from qa.signals.length import len_ratio, len_ratio_dev
+
+PAIRS = [
+    ("猫が窓のそばで眠っている。", "The cat is sleeping by the window."),
+    ("東京の株価は今日大きく下がった。", "Stock prices in Tokyo fell sharply today."),
+    ("明日は雨が降るでしょう。", "It will probably rain tomorrow."),
+    ("彼女は新しい車を買った。", "She bought a new car."),
+]
+SOURCE = "習主席はプーチン大統領と北京で会談し、天然ガスの供給について合意した。"
+GOOD = "President Xi met President Putin in Beijing and agreed on the supply of natural gas."
+
+
+def test_e5_matched_pairs_are_more_similar_than_shuffled() -> None:
+    segs = [Segment(str(i), ja, en) for i, (ja, en) in enumerate(PAIRS)]
+    shuffled = [Segment(str(i), ja, PAIRS[(i + 1) % 4][1]) for i, (ja, _) in enumerate(PAIRS)]
+    right, wrong = e5_sim(segs), e5_sim(shuffled)
+    assert all(-1 <= v <= 1 for v in right + wrong)  # type: ignore[operator]
+    for r, w in zip(right, wrong, strict=True):
+        assert r > w  # type: ignore[operator]
+
+
+def test_e5_missing_side_is_none_and_retranslation_optional() -> None:
+    segs = [Segment("1", PAIRS[0][0], None), Segment("2", PAIRS[0][0], "  ")]
+    assert e5_sim(segs) == [None, None]
+    assert e5_retr([Segment("1", PAIRS[0][0], PAIRS[0][1])]) == [None]
+    para = "A cat sleeps beside the window."
+    other = "Share prices dropped in Tokyo."
+    v = e5_retr([Segment("1", "x", PAIRS[0][1], retranslation=r) for r in (para, other)])
+    assert v[0] > v[1]  # type: ignore[operator]
+    assert similarity([(PAIRS[0][1], PAIRS[0][1])])[0] == pytest.approx(1.0, abs=1e-3)
+
+
+def test_length_ratio_extremes() -> None:
+    typical, short, long_ = (
+        Segment("1", SOURCE, GOOD),
+        Segment("2", SOURCE, "Xi met."),
+        Segment("3", SOURCE, GOOD + " " + GOOD + " " + GOOD),
+    )
+    ratio = len_ratio([typical, short, long_])
+    dev = len_ratio_dev([typical, short, long_, Segment("4", SOURCE, None)])
+    assert ratio[1] < 0 < ratio[2]  # type: ignore[operator]
+    assert dev[0] < 1.5 < dev[1] and dev[0] < 1.5 < dev[2]  # type: ignore[operator]
+    assert dev[3] is None
+    expected = math.log((len(GOOD.replace(" ", "")) + 1) / (len(SOURCE) + 1))
+    assert ratio[0] == pytest.approx(expected - risk.calibration()["len_log_ratio_median"])
+
+
+def test_dictionary_coverage_counts_missing_terms_per_type() -> None:
+    n, missing = missing_terms(SOURCE, GOOD)
+    assert n >= 6 and [t.word for t in missing] == ["会談"]  # "met" is a paraphrase
+    n2, missing2 = missing_terms(SOURCE, "President Xi met President Putin.")
+    assert n2 == n and {"天然ガス", "供給", "北京", "合意"} <= {t.word for t in missing2}
+    twice = "天然ガスと天然ガス。"
+    assert missing_terms(twice, "Oil.")[0] == 1  # one word type, one count
+    cov = dict_coverage(
+        [Segment("1", SOURCE, GOOD), Segment("2", SOURCE, "Xi met."), Segment("3", SOURCE, None)]
+    )
+    assert cov[0] > 0.8 > 0.5 > cov[1] and cov[2] is None  # type: ignore[operator]
+
+
+def test_dict_terms_findings_point_at_source_words() -> None:
+    seg = Segment("1", SOURCE, "President Xi met President Putin.")
+    issues = list(dict_terms(seg, Context()))
+    assert all(i.severity == "minor" and i.side == "source" for i in issues)
+    spans = {SOURCE[i.span[0] : i.span[1]] for i in issues if i.span}
+    assert {"天然ガス", "供給"} <= spans
+
+
+def test_risk_reason_lists_missing_terms_and_ignores_them_in_n_minor() -> None:
+    r = SegmentResult(Segment("1", SOURCE, "Xi met."))
+    r.issues = [
+        Issue("dict_terms", "minor", f"possibly untranslated term: {w} (x)")
+        for w in ("天然ガス", "供給", "北京")
+    ] + [Issue("quotes", "minor", "odd quote")]
+    r.scores = {"dict_coverage": 0.5}
+    assert risk.features(r)["n_minor"] == 1.0
+    text = risk._terms_text(r, 0.5)
+    assert text == "3 of 6 source terms not found in target: 天然ガス, 供給, 北京"
