@@ -302,3 +302,15 @@ def test_pull_without_network_is_one_clear_line(tmp_path: Path, monkeypatch) -> 
 def test_pull_of_an_unknown_name_fails_before_any_download(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="not in the registry"):
         pull("no-such-model", cache_dir=tmp_path)
+
+
+def test_device_choice_is_checked() -> None:
+    from qa.translate.base import choose_device
+
+    assert choose_device("auto", False, "torch", ("cpu", "cuda")) == "cpu"
+    assert choose_device("auto", True, "torch", ("cpu", "cuda")) == "cuda"
+    assert choose_device("cuda:1", True, "torch", ("cpu", "cuda")) == "cuda:1"
+    with pytest.raises(InputError, match="sees no CUDA GPU"):
+        choose_device("cuda", False, "CTranslate2", ("cpu", "cuda"))
+    with pytest.raises(InputError, match="unknown device 'tpu'"):
+        choose_device("tpu", True, "torch", ("cpu", "cuda"))

@@ -15,7 +15,7 @@ def print_table(result: Result, console: Console, show_all: bool = False) -> Non
     table = Table(title=_title(result), show_lines=True, expand=True)
     table.add_column("id", no_wrap=True)
     table.add_column("risk", justify="right", no_wrap=True)
-    table.add_column("source / target", ratio=3)
+    table.add_column("source / target", ratio=3, overflow="fold")  # CJK has no spaces to wrap at
     table.add_column("why", ratio=2)
     for r in rows:
         table.add_row(r.segment.id, _risk(r), _texts(r), _why(r))
@@ -51,8 +51,13 @@ def _texts(r: SegmentResult) -> str:
 
 
 def _why(r: SegmentResult) -> str:
-    lines = [f"[{SEVERITY_STYLE[i.severity]}]{i.severity}[/] {_esc(i.message)}" for i in r.issues]
+    """Critical and major findings, then the model's reasons; minor findings only counted."""
+    shown = [i for i in r.issues if i.severity != "minor"]
+    lines = [f"[{SEVERITY_STYLE[i.severity]}]{i.severity}[/] {_esc(i.message)}" for i in shown]
     lines += [_esc(x) for x in r.reasons if not any(x.endswith(i.message) for i in r.issues)]
+    minor = len(r.issues) - len(shown)
+    if minor:
+        lines.append(f"[dim]+{minor} minor finding{'s' * (minor > 1)} (in --format json)[/]")
     return "\n".join(dict.fromkeys(lines))
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from qa.errors import InputError
+
 
 @runtime_checkable
 class Translator(Protocol):
@@ -17,3 +19,14 @@ class Translator(Protocol):
     cache_key: str
 
     def translate(self, sources: list[str]) -> list[str]: ...
+
+
+def choose_device(device: str, has_gpu: bool, runtime: str, devices: tuple[str, ...]) -> str:
+    """'auto' picks CUDA when `runtime` sees a GPU; an explicit choice must be usable."""
+    if device == "auto":
+        return "cuda" if has_gpu else "cpu"
+    if device.startswith("cuda") and not has_gpu:
+        raise InputError(f"device {device!r} requested but {runtime} sees no CUDA GPU")
+    if not device.startswith(devices):
+        raise InputError(f"unknown device {device!r} for {runtime}: use auto, cpu or cuda")
+    return device

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from qa.errors import InputError
+from qa.translate.base import choose_device
 from qa.translate.hf import (
     detect_family,
     dir_stamp,
@@ -61,13 +62,9 @@ def ct2_device(device: str) -> str:
     import ctranslate2
 
     has_gpu = ctranslate2.get_cuda_device_count() > 0
-    if device == "auto":
-        return "cuda" if has_gpu else "cpu"
-    if device.startswith("cuda") and not has_gpu:
-        raise InputError(f"device {device!r} requested but CTranslate2 sees no CUDA GPU")
-    if device not in ("cpu", "cuda"):
+    if device not in ("auto", "cpu", "cuda"):  # no "cuda:1": CTranslate2 takes an index apart
         raise InputError(f"unknown device {device!r} for CTranslate2: use auto, cpu or cuda")
-    return device
+    return choose_device(device, has_gpu, "CTranslate2", ("cpu", "cuda"))
 
 
 class CT2Translator:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.errors import InputError
+from qa.translate.base import choose_device
 from qa.translate.registry import pulled_revision, quick_hub_timeouts, short_reason
 
 # Default language codes per multilingual family; Marian opus-mt pairs need none.
@@ -118,13 +119,7 @@ def dir_stamp(path: Path) -> str:
 def torch_device(device: str) -> str:
     import torch
 
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device.startswith("cuda") and not torch.cuda.is_available():
-        raise InputError(f"device {device!r} requested but no CUDA GPU is available to torch")
-    if device != "cpu" and not device.startswith("cuda"):
-        raise InputError(f"unknown device {device!r}: use auto, cpu or cuda")
-    return device
+    return choose_device(device, torch.cuda.is_available(), "torch", ("cpu", "cuda"))
 
 
 class HFTranslator:
