@@ -39,7 +39,7 @@ CACHE = Path(__file__).resolve().parent / "out"
 POOR_BELOW = 50.0
 STRICT_RECALL = 0.6
 LENIENT_PRECISION = 0.55
-LEXICAL = ["len_ratio_dev", "dict_coverage", "n_major", "n_minor"]
+LEXICAL = ["len_ratio_dev", "dict_coverage", "fluency", "n_major", "n_minor"]
 OFFLINE = ["e5_sim", *LEXICAL]
 # Feature sets; the pipeline picks the richest one a run can fill. "mode" says whether rows
 # get a retranslation (another system's output) or none. "lexical" serves runs with e5

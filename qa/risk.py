@@ -38,6 +38,7 @@ FEATURE_TEXT: dict[str, str] = {
     "len_ratio_dev": "unusual length for a translation of this source ({v:.1f} robust SDs "
     "from human translations; corpus median {m:.1f})",
     "dict_coverage": "{terms}",
+    "fluency": "unusual English word order: bigram fluency {v:.2f} (corpus median {m:.2f})",
     "n_major": "{v:.0f} major findings",
     "n_minor": "{v:.0f} minor findings",
 }
