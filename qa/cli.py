@@ -148,6 +148,21 @@ def check(
         raise typer.Exit(1)
 
 
+@app.command()
+def segment(
+    source: Annotated[Path, typer.Argument(help="A Japanese document.")],
+    level: Annotated[Level, typer.Option(help="Paragraphs or sentences.")] = Level.paragraph,
+) -> None:
+    """Print the source's segments, one a line: the lines an MT system should translate for
+    `mtqa check SOURCE TARGET --retranslation FILE`."""
+    from qa.io.encoding import read_text
+    from qa.segment import segment_japanese
+
+    text, _ = read_text(source)
+    for unit in segment_japanese(text, level.value):
+        typer.echo(" ".join(unit.text.split("\n")))
+
+
 def _output_format(fmt: Format | None, output: Path | None) -> str:
     if fmt is not None:
         if fmt is Format.table and output is not None:

@@ -211,3 +211,17 @@ def test_models_pull_offline_is_one_line(tmp_path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("MTQA_CACHE", str(tmp_path))
     r = run_cli(["models", "pull", "opus-mt-ja-en"], capsys, monkeypatch)
     assert r.code == 2 and r.err.count("\n") == 1 and "cannot download" in r.err
+
+
+def test_segment_lines_match_what_document_retranslation_expects(capsys, monkeypatch) -> None:
+    root = Path(__file__).resolve().parents[1]
+    src, tgt = root / "seeds/001_73f24af76b2dcb60.txt", root / "seeds/000_67e3733169a93cb2.txt"
+    r = run_cli(["segment", src], capsys, monkeypatch)
+    units = r.out.splitlines()
+    assert r.code == 0 and units[0].startswith("中国とロシア首脳会談") and len(units) == 21
+    mt = root / "tests/data/seed_retranslation.txt"
+    assert len(mt.read_text(encoding="utf-8").splitlines()) == len(units)
+    doc = json.loads(
+        check([src, tgt, "--retranslation", mt, "-f", "json"], capsys, monkeypatch).out
+    )
+    assert doc["summary"]["aligner"] == "chrf+e5" and doc["summary"]["mt"] == "precomputed"
