@@ -26,7 +26,8 @@ def files(tmp_path: Path) -> dict[str, Path]:
 
 
 def check(args, capsys, monkeypatch):
-    return run_cli(["check", *args, "--mt", "none"], capsys, monkeypatch)
+    offline = [] if "--mt" in args else ["--mt", "none"]
+    return run_cli(["check", *args, *offline], capsys, monkeypatch)
 
 
 def test_aligned_json_schema(files, capsys, monkeypatch) -> None:
@@ -98,10 +99,17 @@ def test_retranslation_line_mismatch_exit_2(files, tmp_path, capsys, monkeypatch
         ["{src}", "{tgt}", "--aligned", "--threshold", "1.5"],
         ["{src}", "{tgt}", "--aligned", "--disable", "no_such_check"],
         ["{src}", "{tgt}", "--aligned", "-o", "{tmp}/out.html"],
+        ["{tmp}/empty.txt", "{tgt}"],
+        ["{tmp}/empty.txt", "{tmp}/empty.txt", "--aligned"],
+        ["{src}", "{tgt}", "--mt", "{tmp}"],
+        ["{tmp}/binary.txt", "{tgt}"],
+        ["{tmp}", "{tgt}"],
     ],
 )
 def test_user_errors_are_one_line_exit_2(args, files, tmp_path, capsys, monkeypatch) -> None:
     (tmp_path / "notatable.txt").write_text("x\n", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(bytes(range(128, 256)) * 8)
     monkeypatch.chdir(tmp_path)
     filled = [a.format(src=files["src"], tgt=files["tgt"], tmp=tmp_path) for a in args]
     r = check(filled, capsys, monkeypatch)

@@ -37,6 +37,8 @@ def read_document_pair(
     tgt_text, tgt_enc = read_text(target_path)
     src = segment_japanese(src_text, level)
     tgt = segment_english(tgt_text, level)
+    if not src:
+        raise InputError(f"{source_path}: no text to check")
     rts = _retranslations(src, translator, retranslation_path)
     links = align([s.text for s in src], [t.text for t in tgt], retranslations=rts)
     segments = [_segment(str(k + 1), lk, src, tgt, rts) for k, lk in enumerate(links)]

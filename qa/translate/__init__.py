@@ -122,4 +122,6 @@ def _local_dir(path: Path, backend: str) -> tuple[Backend, str]:
             f"{path}: not a CTranslate2 model; convert it with `ct2-transformers-converter "
             f"--model {path} --output_dir {path}-ct2 --copy_files <tokenizer files>`"
         )
+    if not (path / "config.json").is_file():
+        raise InputError(f"{path}: not a model folder (no config.json from save_pretrained)")
     return "hf", str(path)
