@@ -132,6 +132,14 @@ EN_NEGATION_WORDS = frozenset(
      "prevent", "prevented", "stop", "stopped", "ban", "banned", "prohibited", "unless",
      "less", "only", "yet", "miss", "missed", "missing", "insufficient", "little", "few"}
 )  # fmt: skip
+# Words of EN_NEGATION_WORDS that only lean negative ("only", "few", "avoid"): a
+# translation uses them freely for affirmative sources, so they do not count as a negation
+# the source must license.
+EN_WEAK_NEGATION = frozenset(
+    {"only", "yet", "less", "little", "few", "instead", "rather", "avoid", "avoided", "stop",
+     "stopped", "free", "zero", "miss", "missed", "missing", "prevent", "prevented", "ban",
+     "banned", "prohibited", "unless", "hardly", "barely", "rarely", "seldom"}
+)  # fmt: skip
 # The strict subset a perturbation or a clear error would add: used for "target negates,
 # source does not".
 EN_EXPLICIT_NEGATION = frozenset({"not", "never", "no", "nobody", "nothing", "none", "neither"})

@@ -12,7 +12,7 @@ import pytest
 from qa.checks.base import CHECKS, Context
 from qa.checks.doubled import doubled_words
 from qa.checks.glossary import glossary
-from qa.checks.negation import negation_added, negation_lost
+from qa.checks.negation import negation_added, negation_extra, negation_lost
 from qa.checks.numbers import numbers, numbers_added, parse_japanese_number
 from qa.checks.punctuation import punctuation_final, punctuation_japanese
 from qa.checks.quotes import quotes_dropped, quotes_spacing, quotes_unbalanced
@@ -166,6 +166,28 @@ def test_doubled_words_allowed() -> None:
     assert run(doubled_words, "ええ", "I'm telling you, you don't need to.") == []
 
 
+@pytest.mark.parametrize(
+    ("target", "phrase"),
+    [
+        ("Running until 23:59 on 23:59 on April 21st.", "23:59 on"),
+        ("Up to 50 to 50 percent off rubber boots", "to 50"),
+        ("Say where you found it! found it! Thanks.", "found it"),
+        ("What to do... What to do... if that doesn't work?", "What to do"),
+        ("- Opening - Opening Theme ~ Tina", "Opening"),
+    ],
+)
+def test_doubled_across_numbers_and_sentence_marks(target: str, phrase: str) -> None:
+    [issue] = run(doubled_words, "テスト", target)
+    assert f"{phrase!r}" in issue.message
+
+
+def test_doubled_words_not_numbers_commas_or_brackets() -> None:
+    assert run(doubled_words, "2対2", "It ended 2 2 after extra time.") == []
+    src = "皇帝は市民に強く、市民は奴隷に強い"
+    assert run(doubled_words, src, "the emperor beats the citizens, the citizens beat") == []
+    assert run(doubled_words, "【鷹栖】町議会", "[Takasu] Takasu town council") == []
+
+
 # ------------------------------------------------------------------ punctuation
 
 
@@ -228,6 +250,53 @@ def test_negation_added_is_critical_on_target_span() -> None:
     assert issue.severity == "critical" and tgt[issue.span[0] : issue.span[1]] == "not"
     assert run(negation_added, "客商売するしかないです", "There's no choice but that.") == []
     assert run(negation_added, "『鬼滅の刃』の主人公", "the hero of Kimetsu no Yaiba") == []
+
+
+def test_negation_lost_not_hidden_by_wireless() -> None:
+    src = "キャンセル通知がなかったので、ワイヤレスマウスが届くと思った"
+    tgt = "They sent a cancel notification, so I expected the wireless mouse to arrive"
+    [issue] = run(negation_lost, src, tgt)
+    assert issue.severity == "major"
+    assert run(negation_lost, src, tgt.replace("They sent", "They didn't send")) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("姉さん女房は多かったように思います。", "I think wives were not older."),  # さん
+        ("爪が小さくて行くのが恥ずかしいです。", "I'm not embarrassed to go."),  # 恥ずかしい
+        ("1925年に記録が残っている", "It was not recorded in 1925."),  # 0 in 1925
+        ("行くんです", "I'm not going."),  # explanatory ん
+    ],
+)
+def test_negation_added_not_masked_by_kana_inside_words(source: str, target: str) -> None:
+    [issue] = run(negation_added, source, target)
+    assert issue.severity == "critical"
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("ソケット合わんだろう。", "I don't think the sockets would match."),  # 合わん
+        ("跡形もなくなった。", "It was razed, leaving no trace."),  # なくなった
+        ("握らせるな ! ! 」と言われた", 'He said, "Don\'t let them!"'),  # prohibitive な
+        ("使い勝手いいですよね。", "They are pretty versatile, aren't they."),  # tag question
+    ],
+)
+def test_negation_added_accepts_negative_words_and_tag_questions(source: str, target: str) -> None:
+    assert run(negation_added, source, target) == []
+
+
+def test_negation_extra_beside_the_source_negation() -> None:
+    src = "目の見えない人がグラフィックアーティストを雇うようなものだ。"
+    tgt = "It is not like a blind person who can't hire a graphic artist."
+    [issue] = run(negation_extra, src, tgt)
+    assert issue.severity == "major" and tgt[issue.span[0] : issue.span[1]] == "can't"
+    assert run(negation_extra, src, "It is like a person who can't see hiring an artist.") == []
+    # Leaning words ("only") are not counted; a source with no negation is negation_added's.
+    src2 = "この時期しか食べられない新商品"
+    assert run(negation_extra, src2, "New items you can't get except only this season") == []
+    assert run(negation_extra, "新商品です", "It is not new, never.") == []
 
 
 # ------------------------------------------------------------------ all checks

@@ -10,8 +10,13 @@ from qa.checks.base import Context, register
 from qa.langdata import EN_OK_DOUBLES
 from qa.model import Issue, Segment
 
-# One to four words, then the same words again (case-insensitive), on word boundaries.
-_REPEAT = re.compile(r"\b((?:[A-Za-z']+\W{1,2}){0,3}[A-Za-z']+)\s+\1\b", re.IGNORECASE)
+# One to four words (numbers and times count as words: "23:59 on 23:59 on"), then the same
+# words again (case-insensitive), on word boundaries, separated by spaces and at most a few
+# sentence marks ("found it! found it!", "What to do... What to do", "- Opening - Opening").
+# Not commas or brackets: "the citizens beat the slaves, the slaves…", "Kimetsu, Kimetsu",
+# "[Takasu] Takasu" are how English writes figures, appositions and headings.
+_REPEAT = re.compile(r"\b((?:[\w']+\W{1,2}){0,3}[\w']+)\s*[.!?…:\-–—~]{0,3}\s+\1\b", re.IGNORECASE)
+_LETTER = re.compile(r"[A-Za-z]")
 
 
 @register("doubled_words", "major", "A word or phrase is repeated back to back")
@@ -20,6 +25,8 @@ def doubled_words(seg: Segment, ctx: Context) -> Iterator[Issue]:
         return
     for m in _REPEAT.finditer(seg.target):
         phrase = m.group(1)
+        if not _LETTER.search(phrase):
+            continue  # "2 2", "10, 10": scores and lists of numbers
         if phrase.lower() in EN_OK_DOUBLES or _echoes_source(phrase, seg.source):
             continue
         yield Issue("doubled_words", "major", f"{phrase!r} is repeated", span=m.span())

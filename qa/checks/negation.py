@@ -17,6 +17,7 @@ from qa.langdata import (
     EN_EXPLICIT_NEGATION,
     EN_NEGATION_WORDS,
     EN_NOT_NEGATION,
+    EN_WEAK_NEGATION,
     JA_NEGATION_LEMMAS,
     JA_NEGATIVE_WORDS,
     JA_NOT_NEGATION_PATTERNS,
@@ -29,11 +30,19 @@ _EN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 _EN_NOT_NEGATION = re.compile(r"\b(?:" + "|".join(EN_NOT_NEGATION) + r")\b", re.IGNORECASE)
 # Romanised Japanese titles: "Kimetsu no Yaiba", "Ai no Bushotai".
 _ROMAJI_NO = re.compile(r"[A-Z][a-z]+ no [A-Z]")
-# un-/-less words that are not negative.
+# Tag questions ("…, aren't they?", "…, isn't it."): a negative form asking for agreement
+# with an affirmative statement (〜ですよね), not a negation.
+_TAG_QUESTION = re.compile(
+    r",\s*(?:(?:is|are|was|were|do|does|did|have|has|had|could|would|should)n['’]t|won['’]t|"
+    r"can['’]t)\s+(?:it|they|you|we|he|she|I|there|that|this)\s*(?=[?.!…]|$)",
+    re.IGNORECASE,
+)
+# un-/non-/-less words that are not negative.
 _EN_FALSE_AFFIX = frozenset(
     {"under", "understand", "understood", "understanding", "until", "unit", "units", "united",
      "union", "unique", "universe", "universal", "university", "unless", "uncle", "unlock",
-     "bless", "unto", "undergo", "underground", "unveil", "unveiled", "unfold", "unload"}
+     "bless", "unto", "undergo", "underground", "unveil", "unveiled", "unfold", "unload",
+     "wireless", "regardless", "nevertheless", "nonetheless", "nonprofit"}
 )  # fmt: skip
 
 
@@ -50,6 +59,63 @@ def source_negations(text: str, all_forms: bool = False) -> list[tuple[int, int]
             continue
         out.append((m.start, m.end))
     return out
+
+
+_HAS_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]")
+
+
+# Verb stems in the irrealis (未然形) a-row, before which ん is the negative ぬ (合わん "won't
+# fit"), not the explanatory の (行くんです) that unidic-lite often tags it as.
+_IRREALIS_END = tuple("あかがさざただなばぱまやらわ")
+
+
+def source_negative_words(text: str) -> list[str]:
+    """Words of JA_NEGATIVE_WORDS in `text` that license an English negation. Entries with a
+    kanji (無, 未, 不, 禁…) match anywhere; kana and digit entries only where a word starts
+    (なく in なくなった, not in 少なく's middle; 0 alone, not in 1905), and a one-kana entry
+    (ん, ず, ぬ) only as the negative auxiliary, not in 姉さん, 恥ずかしい or 行くんです."""
+    toks = [m for m in morphs(text) if m.surface.strip()]
+    squeezed = re.sub(r"\s+", "", text)
+    found = []
+    for w in JA_NEGATIVE_WORDS:
+        if _HAS_KANJI.search(w):
+            hit = w in text
+        elif not w.isalnum():  # な」 な! (prohibitive): spacing varies ("な ! !")
+            hit = w in squeezed
+        elif len(w) == 1:
+            hit = any(_negative_kana(toks, i) for i, m in enumerate(toks) if m.surface == w)
+        else:
+            hit = any(_word_at(toks, i, w) for i in range(len(toks)))
+        if hit:
+            found.append(w)
+    return found
+
+
+def _negative_kana(toks: list, i: int) -> bool:
+    m = toks[i]
+    if m.pos1 == "助動詞":
+        return True
+    prev = toks[i - 1] if i else None
+    return (
+        m.surface == "ん"
+        and prev is not None
+        and prev.pos1 == "動詞"
+        and prev.surface.endswith(_IRREALIS_END)
+    )
+
+
+def _word_at(toks: list, i: int, w: str) -> bool:
+    """`w` starts at token i and ends at a token end, or is the start of a content word."""
+    joined = ""
+    for m in toks[i:]:
+        joined += m.surface
+        if joined == w:
+            return True
+        if joined.startswith(w):
+            return m is toks[i] and m.pos1 in ("動詞", "形容詞", "名詞", "感動詞")
+        if not w.startswith(joined):
+            return False
+    return False
 
 
 def _en_negative(word: str, explicit_only: bool) -> bool:
@@ -69,7 +135,7 @@ def target_negations(text: str, explicit_only: bool = False) -> list[tuple[int, 
     """Spans of English negation cues (`explicit_only`: not/n't/never/no/nothing/none...)."""
     if explicit_only:
         # Blank out phrases whose negative word means nothing negative, keeping offsets.
-        for pattern in (_EN_NOT_NEGATION, _ROMAJI_NO):
+        for pattern in (_EN_NOT_NEGATION, _ROMAJI_NO, _TAG_QUESTION):
             text = pattern.sub(lambda m: " " * len(m.group()), text)
     return [m.span() for m in _EN_WORD.finditer(text) if _en_negative(m.group(), explicit_only)]
 
@@ -100,7 +166,7 @@ def negation_added(seg: Segment, ctx: Context) -> Iterator[Issue]:
     if not _usable(seg):
         return
     source = seg.source or ""
-    if source_negations(source, all_forms=True) or any(w in source for w in JA_NEGATIVE_WORDS):
+    if source_negations(source, all_forms=True) or source_negative_words(source):
         return
     cues = target_negations(seg.target or "", explicit_only=True)
     if cues:
@@ -109,5 +175,31 @@ def negation_added(seg: Segment, ctx: Context) -> Iterator[Issue]:
             "negation_added",
             "critical",
             f"target says {(seg.target or '')[a:b]!r} but the source has no negation",
+            span=(a, b),
+        )
+
+
+@register("negation_extra", "major", "The translation negates more often than the source")
+def negation_extra(seg: Segment, ctx: Context) -> Iterator[Issue]:
+    """A negation added beside the source's own ("目の見えない人" "a blind person" → "not like
+    a blind person"): more English negations (not, n't, never, without, un-/-less words; not
+    the leaning ones like "only", "few") than the source has negated predicates and negative
+    words together, one of them explicit. Sources with none are `negation_added`'s."""
+    if not _usable(seg):
+        return
+    source, target = seg.source or "", seg.target or ""
+    licensed = len(source_negations(source, all_forms=True)) + len(source_negative_words(source))
+    explicit = target_negations(target, explicit_only=True)
+    if not (licensed and explicit):
+        return
+    cues = [
+        (a, b) for a, b in target_negations(target) if target[a:b].lower() not in EN_WEAK_NEGATION
+    ]
+    if len(cues) > licensed:
+        a, b = explicit[-1]
+        yield Issue(
+            "negation_extra",
+            "major",
+            f"target has {len(cues)} negations (last {target[a:b]!r}) but the source {licensed}",
             span=(a, b),
         )
