@@ -7,7 +7,7 @@ target = ref.en), then perturbed: 10% of target segments deleted (gold 1-0), 10%
 segments inserted (0-1, English references of the other half), 5% pairs of target segments
 merged into one line (2-1) and 5% pairs of source segments merged (1-2).
 
-    python bench/align_eval.py --data ../shared/data/wmt22-jaen [--tune] [--no-windows]
+    python bench/align_eval.py --data ../shared/data/wmt22-jaen [--tune] [--windows]
 
 Prints a markdown table (precision/recall/F1 of 1-1 links, exact match of all links, times).
 """
@@ -161,9 +161,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, required=True)
     ap.add_argument("--tune", action="store_true", help="grid-search penalties on the tune half")
-    ap.add_argument("--no-windows", action="store_true", help="merge vectors = mean, not concat")
+    ap.add_argument("--windows", action="store_true", help="embed merged pairs (Vecalign) too")
     args = ap.parse_args()
-    cfg = replace(DEFAULT, window_embeddings=not args.no_windows)
+    cfg = replace(DEFAULT, window_embeddings=args.windows)
     embed = CachedEmbedder()
     if args.tune:
         cfg = tune(build(args.data, "tune"), embed, cfg)
@@ -176,7 +176,7 @@ def main() -> None:
         emb_s, emb_n = embed.seconds - before, embed.count - n0
         rows.append((half, len(syn.src), len(syn.tgt), m, dp, emb_s, emb_n))
     cmd = "python bench/align_eval.py --data ../shared/data/wmt22-jaen" + (
-        " --no-windows" if args.no_windows else ""
+        " --windows" if args.windows else ""
     )
     print(f"\n`{cmd}`\n")
     print(

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from qa.align import DEFAULT, AlignConfig, Link, align
+from qa.align import AlignConfig, Link, align
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("MTQA_SHARED", ROOT.parent / "shared"))
@@ -112,8 +112,7 @@ def test_wmt22_synthetic_document_alignment():
     syn = bench.perturb(
         [src[i] for i in take], [ref[i] for i in take], foreign, np.random.default_rng(3)
     )
-    cfg = AlignConfig(**{**DEFAULT.__dict__, "window_embeddings": False})  # fewer e5 calls
-    links = align(syn.src, syn.tgt, config=cfg)
+    links = align(syn.src, syn.tgt)
     m = bench.score(links, syn.gold)
     assert m["F1"] >= 0.9, m
     gold_skips = {g for g in syn.gold if not g[0] or not g[1]}
