@@ -44,6 +44,8 @@ def main() -> None:
     for name in names:
         v = np.array([_value(s, name) for s, _ in rows], float)
         ok = ~np.isnan(v)
+        if ok.sum() < 3:
+            continue  # e.g. e5_retr in a run without a retranslation
         sign = -1 if name in LOWER_IS_BETTER else 1
         tau = kendalltau(sign * v[ok], z[ok], variant="b").statistic
         r = pearsonr(sign * v[ok], z[ok]).statistic
