@@ -7,7 +7,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 
@@ -233,10 +232,24 @@ def models_pull(
     typer.echo(str(pull(name, ct2=ct2)))
 
 
-# typer >= 0.20 vendors its own click; catch both families of exceptions.
-_CLICK_ERRORS = (click.ClickException, getattr(typer, "TyperException", click.ClickException))
-_EXITS = (click.exceptions.Exit, typer.Exit)
-_ABORTS = (click.Abort, typer.Abort)
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """Recent typer vendors its own click (and click may not be installed); older typer uses
+    click's exceptions. Catch whichever family this install raises."""
+    found: list[type[Exception]] = []
+    if hasattr(typer, "TyperException"):
+        found.append(typer.TyperException)
+    try:
+        import click
+
+        found.append(click.ClickException)
+    except ImportError:
+        pass
+    return tuple(found)
+
+
+_CLICK_ERRORS = _usage_errors()
+_EXITS = (typer.Exit,)
+_ABORTS = (typer.Abort,)
 
 
 def main() -> None:
