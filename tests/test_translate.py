@@ -314,3 +314,14 @@ def test_device_choice_is_checked() -> None:
         choose_device("cuda", False, "CTranslate2", ("cpu", "cuda"))
     with pytest.raises(InputError, match="unknown device 'tpu'"):
         choose_device("tpu", True, "torch", ("cpu", "cuda"))
+
+
+def test_missing_runtime_is_one_line(monkeypatch) -> None:
+    import importlib.util
+
+    from qa.translate import _require
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda m: None if m == "torch" else real(m))
+    with pytest.raises(InputError, match=r"need torch: pip install 'mtqa\[mt\]'"):
+        _require(("torch", "transformers"))

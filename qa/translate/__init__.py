@@ -5,6 +5,7 @@ Nothing heavy is imported here: torch/transformers/ctranslate2 load only when a 
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 from typing import Literal, NoReturn
@@ -50,6 +51,7 @@ def load_translator(
     if resolved is None:
         return None
     kind, where = resolved
+    _require(_RUNTIME[kind])
     options = dict(device=device, beam=beam, batch_size=batch_size, max_new_tokens=max_new_tokens)
     if kind == "ct2":
         from qa.translate.ct2 import CT2Translator
@@ -60,6 +62,21 @@ def load_translator(
 
         translator = HFTranslator(where, **options)
     return CachedTranslator(translator, cache_dir) if use_cache else translator
+
+
+# What each backend imports; all come with `pip install 'mtqa[mt]'`.
+_RUNTIME: dict[str, tuple[str, ...]] = {
+    "hf": ("torch", "transformers", "sentencepiece"),
+    "ct2": ("ctranslate2", "transformers", "sentencepiece"),
+}
+
+
+def _require(modules: tuple[str, ...]) -> None:
+    missing = [m for m in modules if importlib.util.find_spec(m) is None]
+    if missing:
+        raise InputError(
+            f"MT models need {', '.join(missing)}: pip install 'mtqa[mt]' (or use --mt none)"
+        )
 
 
 def resolve_spec(spec: str, backend: str, cache_dir: Path) -> tuple[Backend, str] | None:
