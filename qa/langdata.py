@@ -114,14 +114,38 @@ JA_NOT_NEGATION_PATTERNS = (
 )
 # Words that carry a negation or an absence without an auxiliary ない, so an English "not"/"no"
 # may be faithful (未定 "not decided", 禁止 "not allowed", 以外 "other than", まだ "not yet").
+# Entries with a kanji are morphemes: they count where a word starts with them (禁止, 不要,
+# 失う; the prefix 不 of 不安定), not inside another word (間違い "mistake", 県外 "outside the
+# prefecture", 極限 "the limit"); see `negation.source_negative_words`. Not here: より ("than",
+# "from"), as a comparison or a starting point is not rendered with a negation, and だけ
+# ("only", "just"), whose English is "only"/"just"/"alone", words that do not count as an
+# explicit negation. The written のみ stays: 〜のみならず, "nothing but …" (するのみ).
 JA_NEGATIVE_WORDS = (
     "無", "なし", "ナシ", "未", "非", "不", "否", "拒", "禁", "いいえ", "いや", "ダメ", "だめ",
     "駄目", "嫌", "ゼロ", "以外", "除", "避", "防", "止", "失", "欠", "忘", "断", "控え", "少な",
-    "ほとんど", "まだ", "だけ", "のみ", "違", "無理", "限", "足り", "ぬ", "ノー", "NO", "No",
+    "ほとんど", "まだ", "のみ", "違", "無理", "限", "足り", "ぬ", "ノー", "NO", "No",
     "ず", "ん", "ねえ", "ねー", "ナイ", "なく", "せん", "消", "抜", "減", "捨", "逃", "外", "別",
-    "より", "代わり", "反", "難", "怖", "心配", "ずに", "残念", "0", "やめ", "止め", "見落",
+    "代わり", "反", "難", "怖", "心配", "ずに", "残念", "0", "やめ", "止め", "見落",
     "な」", "な！", "な!", "どうでも",
 )  # fmt: skip
+# Words (unidic lemmas) that start with a negative morpheme of JA_NEGATIVE_WORDS but whose
+# meaning has no negation an English "not" could render: 無事 "safe", 非常 "very/emergency",
+# 未来 "future", 不安 "anxiety", 消防 "fire service", 反応 "reaction", 避難 "evacuation",
+# 無線 "wireless" (an -less word the English side does not count), 不可欠 "essential",
+# 限定 "limited, exclusive" (English "only", not a negation)…
+# (A prefix 不/未/非/無 on a noun stays negative: 不安定 "not stable", 未読 "not read", 無料
+# "no charge", 不足 "not enough" are all commonly translated with not/no.)
+JA_NOT_NEGATIVE_WORDS = frozenset(
+    {"無事", "非常", "未来", "不安", "不思議", "不動産", "無論", "不意", "失礼", "抜群", "消防",
+     "消費", "消化", "消毒", "反応", "反映", "反省", "反面", "防衛", "防災", "断然", "避難",
+     "限定", "無線", "不可欠"}
+)  # fmt: skip
+# Kanji entries restricted further: 外 only as the verbs 外す/外れる ("remove", "miss"), not the
+# noun "outside/foreign"; 減 only as 減る/減らす ("fewer"), not 減点 "deduct points"; 別 only
+# as the adverb 別に "(not) particularly", not 別の "another" or 別れる "split up". 止 and 抜
+# also close a compound noun: 中止 "called off", 停止 "stopped", 税抜き "tax not included".
+JA_NEGATIVE_VERB_ONLY = frozenset({"外", "減"})
+JA_NEGATIVE_WORD_END = frozenset({"止", "抜"})
 
 EN_NEGATION_WORDS = frozenset(
     {"not", "no", "never", "none", "nobody", "nothing", "nowhere", "neither", "nor",

@@ -12,7 +12,12 @@ import pytest
 from qa.checks.base import CHECKS, Context
 from qa.checks.doubled import doubled_words
 from qa.checks.glossary import glossary
-from qa.checks.negation import negation_added, negation_extra, negation_lost
+from qa.checks.negation import (
+    negation_added,
+    negation_extra,
+    negation_lost,
+    source_negative_words,
+)
 from qa.checks.numbers import numbers, numbers_added, parse_japanese_number
 from qa.checks.punctuation import punctuation_final, punctuation_japanese
 from qa.checks.quotes import quotes_dropped, quotes_spacing, quotes_unbalanced
@@ -285,6 +290,65 @@ def test_negation_added_not_masked_by_kana_inside_words(source: str, target: str
 )
 def test_negation_added_accepts_negative_words_and_tag_questions(source: str, target: str) -> None:
     assert run(negation_added, source, target) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        # Words starting with a negative kanji whose meaning is affirmative.
+        ("5歳の息子と地下室に隠れ、無事だった。", "She was not safe after hiding with her son."),
+        ("大気の状態が非常に良くなった。", "The atmosphere did not become very good."),
+        ("未来のことを考えている", "I'm not thinking about the future."),
+        ("無線マウスを注文した", "I ordered a wireless mouse that was not cheap."),
+        # Negative kanji inside another word: 間違い "mistake", 県外 "outside the prefecture".
+        ("登録間違いがあったってメールが来た", "I got an email that there was not a mistake."),
+        ("県外の人はPCR済みです。", "People from outside the prefecture had not taken tests."),
+        ("国内外からの参加者と競い合う", "Visitors from Japan and overseas do not compete."),
+        ("外に行った日本人", "Japanese people who did not go abroad"),
+        ("別の女性が泣きながら歌った", "Another woman was not crying and singing."),
+        # より "than/from" and だけ "only" are no negation.
+        ("前日より30人増加した", "It has not risen by 30 people from the day before."),
+        ("今日だけで25人が購読した", "25 people did not subscribe just today."),
+        # かもしれない "may", すみません "sorry": a negative form never rendered negated.
+        ("ぼくも行くかもしれません", "I might not go too."),
+        ("ぼくも行くかもしれない", "I might not go too."),
+        ("すみません、遅れました", "I'm sorry, I was not late."),
+    ],
+)
+def test_negation_added_not_licensed_by_affirmative_words(source: str, target: str) -> None:
+    [issue] = run(negation_added, source, target)
+    assert issue.severity == "critical"
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("返信不要です。", "You don't need to reply."),  # 不要
+        ("原作未読組なので楽しみ", "I haven't read the original, so I'm looking forward to it."),
+        ("入会金・年会費無料!", "No joining or annual fees!"),  # 無料
+        ("理不尽な人もいる", "Some people are not reasonable."),  # 理|不尽
+        ("大気の状態が不安定になった", "The atmosphere did not stay stable."),  # prefix 不
+        ("イベントは中止になった。", "The event will not take place."),  # 中止
+        ("Mサイズ2,560円(税抜)", "M Size for 2,560 yen (tax not included)"),  # 税抜
+        ("ピンを外した", "I did not leave the pin in."),  # the verb 外す
+        ("別にいい", "It's not a big deal."),  # adverb 別に
+        ("心と身体が違う友人", "A friend whose mind and body don't match"),  # 違う
+    ],
+)
+def test_negation_added_licensed_by_negative_morphemes(source: str, target: str) -> None:
+    assert run(negation_added, source, target) == []
+
+
+def test_negative_kanji_counted_as_morphemes() -> None:
+    assert source_negative_words("非常に不安定") == ["不"]  # not 非 of 非常に
+    assert source_negative_words("禁止された") == ["禁", "止"]
+    assert source_negative_words("間違いがあった") == []
+    assert source_negative_words("別の女性") == [] and source_negative_words("別に") == ["別"]
+    # With 非常 no longer counted, "unstable" + an added "not" outnumber the source's one 不.
+    src = "大気の状態が非常に不安定になった。"
+    [issue] = run(negation_extra, src, "It was not that the atmosphere became very unstable.")
+    assert issue.severity == "major"
+    assert run(negation_extra, src, "The atmosphere became very unstable.") == []
 
 
 def test_negation_extra_beside_the_source_negation() -> None:

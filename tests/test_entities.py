@@ -79,6 +79,42 @@ def test_unestablished_names_and_abbreviations_are_not_checked() -> None:
     assert run("李さんは来た。", "Ms. Lee came.") == []  # kanji readings too ambiguous
 
 
+def test_latin_script_name_replaced_is_found() -> None:
+    src = "DebianからArch Linuxにベースのディストロが変更されている"
+    issues = run(src, "The base distribution has changed from Dock to Arch Linux")
+    assert [i.severity for i in issues] == ["major"] and "Debian" in issues[0].message
+    assert src[slice(*issues[0].span)] == "Debian"  # type: ignore[misc]
+    [issue] = run("今日reddit開いてみたら", "When I opened Twitter today")
+    assert "reddit" in issue.message
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("DebianからArch Linuxに変更", "It changed from Debian to Arch Linux"),
+        ("今日reddit開いてみたら", "When I opened Reddit today"),  # case
+        ("カード・Amazonpayで支払OK。", "Payment by card or Amazon Pay."),  # spacing
+        ("SNSでももちが紹介中!", "Momochi is featuring it on social media now!"),  # acronym
+        ("全品50%OFF!", "Save 50% on all items!"),  # acronym
+        ("とりあえず書けwwwとググれ", 'Anyway, "Just write, lol" and "Google it"'),  # laughter
+        ("their armoured heads を訳す", "translate their armored heads"),  # spelling variant
+    ],
+)
+def test_latin_script_words_rendered_are_not_flagged(source: str, target: str) -> None:
+    assert run(source, target) == []
+
+
+def test_suspect_and_athlete_titles_fix_a_surname() -> None:
+    assert [e.surface for e in entities("野村容疑者のトレーラーは進み続けた")] == ["野村"]
+    assert [e.surface for e in entities("羽生選手の順位は変わった")] == ["羽生"]
+    assert run("羽生選手の順位は変わった", "Hanyu's ranking changed.") == []
+    assert run("羽生選手の順位は変わった", "Olympic's ranking changed.") != []
+    assert run("野村容疑者は意識を失った", "Nomura lost consciousness.") == []
+    assert [i.severity for i in run("野村容疑者は意識を失った", "Paying lost consciousness.")] == [
+        "major"
+    ]
+
+
 @pytest.mark.skipif(not SEEDS.exists(), reason="seeds/ not in this checkout")
 def test_seed_article_flags_only_the_putin_paragraph() -> None:
     ja = [p.strip() for p in next(SEEDS.glob("001_*.txt")).read_text().split("\n\n") if p.strip()]

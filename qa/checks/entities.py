@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from qa import lexicon
 from qa.checks.base import Context, register
@@ -36,6 +37,10 @@ TITLES = {
     "総書記",
     "長官",
     "国王",
+    "容疑",  # 野村容疑者 "Nomura (the suspect)": unidic splits 容疑|者
+    "被告",
+    "選手",  # 羽生選手 "Hanyu"
+    "監督",
 }
 _NAME_TYPES = ("person", "surname", "given", "fem", "masc", "unclass")
 
@@ -45,7 +50,7 @@ class Entity:
     surface: str
     start: int
     end: int
-    kind: str  # "person" or "place"
+    kind: str  # "person", "place" or "latin"
     english: tuple[str, ...]  # the English forms it may take, for messages
     keys: frozenset[str]  # romaji_key of each word that shows the entity in a target
 
@@ -114,6 +119,37 @@ def entities(source: str) -> list[Entity]:
     return out
 
 
+# Words in Latin script in a Japanese source (reddit, Debian, Steam, Josef): names and
+# products a translation copies as they are. All-caps words are left out: acronyms are often
+# expanded or translated (SNS "social media", WEB "online", OFF "save").
+_LATIN_WORD = re.compile(r"(?<![A-Za-z0-9#])[A-Za-z]{3,}(?![A-Za-z0-9#])")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+def latin_words(source: str) -> list[Entity]:
+    """Latin-script words of `source` (not acronyms, not the laughter "www"), which the
+    target must contain."""
+    return [
+        Entity(m.group(), m.start(), m.end(), "latin", (m.group(),), frozenset())
+        for m in _LATIN_WORD.finditer(source)
+        if not m.group().isupper() and len(set(m.group().lower())) > 1
+    ]
+
+
+def latin_present(e: Entity, target: str) -> bool:
+    """Case, spacing and punctuation aside ("Amazonpay" ~ "Amazon Pay", "CKWiki" ~ "CK Wiki"),
+    or a close spelling (armoured/armored, a typo corrected: Get Buck → "Get Back"); a swapped
+    name (Debian → "Dock") shares too little."""
+    word = e.surface.lower()
+    if word in _NOT_ALNUM.sub("", target.lower()):
+        return True
+    return any(
+        SequenceMatcher(None, word, w).ratio() >= 0.75
+        for w in re.findall(r"[a-z]+", target.lower())
+        if abs(len(w) - len(word)) <= 3
+    )
+
+
 _US = re.compile(r"\bU\.S\.(?:A\.)?")
 
 
@@ -149,6 +185,9 @@ def run_people(ctx: Context) -> dict[str, str]:
 def entity(seg: Segment, ctx: Context) -> Iterator[Issue]:
     if not (seg.source and seg.target and seg.target.strip()):
         return
+    for e in latin_words(seg.source):
+        if not latin_present(e, seg.target):
+            yield _finding(e, [])
     ents = entities(seg.source)
     if not ents:
         return
@@ -189,7 +228,9 @@ def _finding(e: Entity, others: list[str]) -> Issue:
     return Issue(
         CHECK,
         "major",
-        f"{e.kind} {e.surface} ({shown}) not found in the target",
+        f"{e.surface} (in Latin script) not found in the target"
+        if e.kind == "latin"
+        else f"{e.kind} {e.surface} ({shown}) not found in the target",
         span=span,
         side="source",
     )

@@ -19,8 +19,11 @@ from qa.langdata import (
     EN_NOT_NEGATION,
     EN_WEAK_NEGATION,
     JA_NEGATION_LEMMAS,
+    JA_NEGATIVE_VERB_ONLY,
+    JA_NEGATIVE_WORD_END,
     JA_NEGATIVE_WORDS,
     JA_NOT_NEGATION_PATTERNS,
+    JA_NOT_NEGATIVE_WORDS,
     morphs,
 )
 from qa.model import Issue, Segment
@@ -71,15 +74,18 @@ _IRREALIS_END = tuple("あかがさざただなばぱまやらわ")
 
 def source_negative_words(text: str) -> list[str]:
     """Words of JA_NEGATIVE_WORDS in `text` that license an English negation. Entries with a
-    kanji (無, 未, 不, 禁…) match anywhere; kana and digit entries only where a word starts
-    (なく in なくなった, not in 少なく's middle; 0 alone, not in 1905), and a one-kana entry
-    (ん, ず, ぬ) only as the negative auxiliary, not in 姉さん, 恥ずかしい or 行くんです."""
+    kanji (無, 未, 不, 禁…) are morphemes matched on unidic tokens: where a word starts with
+    them (不要, 禁止, 失う, the prefix 不 of 不安定), not inside a word (間違い, 県外) nor in a
+    word whose meaning is affirmative (無事, 非常に, 未来); kana and digit entries only where a
+    word starts (なく in なくなった, not in 少なく's middle; 0 alone, not in 1905), and a
+    one-kana entry (ん, ず, ぬ) only as the negative auxiliary, not in 姉さん, 恥ずかしい or
+    行くんです."""
     toks = [m for m in morphs(text) if m.surface.strip()]
     squeezed = re.sub(r"\s+", "", text)
     found = []
     for w in JA_NEGATIVE_WORDS:
         if _HAS_KANJI.search(w):
-            hit = w in text
+            hit = w in text and any(_kanji_word_at(toks, i, w) for i in range(len(toks)))
         elif not w.isalnum():  # な」 な! (prohibitive): spacing varies ("な ! !")
             hit = w in squeezed
         elif len(w) == 1:
@@ -89,6 +95,29 @@ def source_negative_words(text: str) -> list[str]:
         if hit:
             found.append(w)
     return found
+
+
+def _kanji_word_at(toks: list, i: int, w: str) -> bool:
+    """Kanji entry `w` as a negative morpheme at token i: the token (or tokens, for 無理,
+    見落とす) starts with it and is not a lexicalised affirmative word (無事 "safe")."""
+    m = toks[i]
+    if m.lemma in JA_NOT_NEGATIVE_WORDS or m.surface in JA_NOT_NEGATIVE_WORDS:
+        return False
+    if w in JA_NEGATIVE_VERB_ONLY and m.pos1 != "動詞":
+        return False
+    if w == "別":  # 別に "(not) particularly", the adverb; 別の "another" is not negative
+        nxt = toks[i + 1].surface if i + 1 < len(toks) else ""
+        return m.surface == "別" and nxt == "に"
+    if w in JA_NEGATIVE_WORD_END and w in m.surface[1:] and m.pos1 == "名詞":
+        return True
+    if m.surface.startswith(w):
+        return m.pos1 not in ("助詞", "助動詞", "補助記号", "記号")
+    joined = m.surface
+    for n in toks[i + 1 :]:
+        if joined == w or not w.startswith(joined):
+            break
+        joined += n.surface
+    return joined.startswith(w) and joined != m.surface
 
 
 def _negative_kana(toks: list, i: int) -> bool:
@@ -161,11 +190,19 @@ def negation_lost(seg: Segment, ctx: Context) -> Iterator[Issue]:
         )
 
 
+# Negative forms that never come out negated in English: かもしれない "may", すみません
+# "sorry/excuse me". The other constructions of JA_NOT_NEGATION_PATTERNS may ("have no choice
+# but" ざるを得ない, "nothing but" しか…ない, "won't you…?" ませんか), so they still license one.
+_NEVER_NEGATED = re.compile(
+    r"(?:かも(?:しれ|知れ)|す(?:い|み))(?:ない|なかった|ません(?:でした)?|ねえ|ん)"
+)
+
+
 @register("negation_added", "critical", "The translation negates but the source does not")
 def negation_added(seg: Segment, ctx: Context) -> Iterator[Issue]:
     if not _usable(seg):
         return
-    source = seg.source or ""
+    source = _NEVER_NEGATED.sub("。", seg.source or "")
     if source_negations(source, all_forms=True) or source_negative_words(source):
         return
     cues = target_negations(seg.target or "", explicit_only=True)
