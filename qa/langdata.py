@@ -6,9 +6,6 @@ negation cue?" here instead of hard-coding characters in an `if`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import cache, lru_cache
-
 # ------------------------------------------------------------------ numbers: Japanese side
 
 # Full-width ASCII forms that only change width; mapped 1:1 so character offsets survive.
@@ -169,38 +166,3 @@ EN_WEAK_NEGATION = frozenset(
 EN_EXPLICIT_NEGATION = frozenset({"not", "never", "no", "nobody", "nothing", "none", "neither"})
 # English phrases with a negative word and an affirmative meaning ("no matter", "not only").
 EN_NOT_NEGATION = ("no matter", "not only", "not just", "no doubt", "no wonder", "why not")
-
-# ------------------------------------------------------------------ morphology
-
-
-@dataclass(frozen=True)
-class Morph:
-    """One unidic token with its [start, end) offsets in the analysed text."""
-
-    surface: str
-    pos1: str
-    pos2: str
-    lemma: str
-    start: int
-    end: int
-
-
-@cache
-def _tagger():  # noqa: ANN202 - fugashi is imported lazily, its type is not needed here
-    import fugashi
-
-    return fugashi.Tagger()
-
-
-@lru_cache(maxsize=4096)
-def morphs(text: str) -> tuple[Morph, ...]:
-    """unidic-lite tokens of `text` with character offsets (cached: several checks ask)."""
-    out, pos = [], 0
-    for w in _tagger()(text):
-        start = text.find(w.surface, pos)
-        if start < 0:  # the tagger normalised something; keep going without a span
-            continue
-        pos = start + len(w.surface)
-        f = w.feature
-        out.append(Morph(w.surface, f.pos1 or "", f.pos2 or "", f.lemma or w.surface, start, pos))
-    return tuple(out)

@@ -13,6 +13,7 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from typing import Any
 
 # Enough senses to cover a word's usual meanings without admitting rare ones that would
 # make almost any target "cover" the word.
@@ -36,6 +37,13 @@ def _tagger():  # noqa: ANN202 - fugashi.Tagger, imported lazily
     return fugashi.Tagger()
 
 
+@lru_cache(maxsize=8192)
+def _parse(text: str) -> tuple[tuple[str, Any], ...]:
+    """(surface, unidic features) of each token: one MeCab pass per text, shared by the
+    views below (several checks and signals read the same source)."""
+    return tuple((w.surface, w.feature) for w in _tagger()(text))
+
+
 @cache
 def _db() -> sqlite3.Connection:
     import jamdict_data
@@ -49,13 +57,38 @@ def _db() -> sqlite3.Connection:
 def tokens(text: str) -> tuple[Token, ...]:
     """unidic tokens with character offsets (cached: WMT-style runs repeat sources)."""
     out, pos = [], 0
-    for w in _tagger()(text):
-        start = text.find(w.surface, pos)
+    for surface, f in _parse(text):
+        start = text.find(surface, pos)
         start = pos if start < 0 else start
-        pos = start + len(w.surface)
-        f = w.feature
-        lemma = f.orthBase if f.orthBase and f.orthBase != "*" else w.surface
-        out.append(Token(w.surface, lemma, f.pos1, f.pos2 or "", f.pos3 or "", start))
+        pos = start + len(surface)
+        lemma = f.orthBase if f.orthBase and f.orthBase != "*" else surface
+        out.append(Token(surface, lemma, f.pos1, f.pos2 or "", f.pos3 or "", start))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class Morph:
+    """One unidic token with its [start, end) offsets and unidic's lemma (the rule checks'
+    view: numerals and negative auxiliaries are recognised by that lemma)."""
+
+    surface: str
+    pos1: str
+    pos2: str
+    lemma: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=4096)
+def morphs(text: str) -> tuple[Morph, ...]:
+    """unidic-lite tokens of `text` with character offsets (cached: several checks ask)."""
+    out, pos = [], 0
+    for surface, f in _parse(text):
+        start = text.find(surface, pos)
+        if start < 0:  # the tagger normalised something; keep going without a span
+            continue
+        pos = start + len(surface)
+        out.append(Morph(surface, f.pos1 or "", f.pos2 or "", f.lemma or surface, start, pos))
     return tuple(out)
 
 

@@ -24,8 +24,8 @@ from qa.langdata import (
     JA_NEGATIVE_WORDS,
     JA_NOT_NEGATION_PATTERNS,
     JA_NOT_NEGATIVE_WORDS,
-    morphs,
 )
+from qa.lexicon import morphs
 from qa.model import Issue, Segment
 
 _NOT_NEGATION = re.compile("|".join(JA_NOT_NEGATION_PATTERNS))

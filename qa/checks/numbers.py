@@ -27,8 +27,8 @@ from qa.langdata import (
     KANJI_SMALL_UNITS,
     VAGUE_AFTER,
     VAGUE_BEFORE,
-    morphs,
 )
+from qa.lexicon import morphs
 from qa.model import Issue, Segment
 
 
