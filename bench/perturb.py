@@ -283,6 +283,9 @@ def main() -> None:
     )
     ap.add_argument("--per-type", type=int, default=300)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument(
+        "--half", choices=["dev", "test", "both"], default="both", help="develop on dev only"
+    )
     args = ap.parse_args()
     if not (args.data / "src.ja").exists():
         raise SystemExit(f"{args.data}: WMT22 data not found (pass --data PATH)")
@@ -291,11 +294,13 @@ def main() -> None:
         path = args.data / "systems" / f"{args.retranslation}.en"
         retr = path.read_text(encoding="utf-8").split("\n")[:-1]
     pairs = build_pairs(split_halves(load_lines(args.data), args.seed), args.per_type, args.seed)
+    halves = ("dev", "test") if args.half == "both" else (args.half,)
+    pairs = [p for p in pairs if p.half in halves]
     orig, pert = risks(pairs, False, retr), risks(pairs, True, retr)
     cmd = "python bench/perturb.py " + " ".join(sys.argv[1:])
     mode = f"retranslation = {args.retranslation}" if retr else "no retranslation"
     print(f"Perturbation suite ({mode}); ties count 1/2. Command: `{cmd}`\n")
-    for half in ("dev", "test"):
+    for half in halves:
         print(f"### {half} half\n\n{table(pairs, orig, pert, half)}\n")
 
 
