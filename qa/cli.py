@@ -96,12 +96,7 @@ def check(
 
     out_fmt = _output_format(fmt, output)
     _guard_inputs(output, [source, target, retranslation, glossary])
-    names = _known_names()
-    unknown = [d for d in disable if d not in names]
-    if unknown:
-        raise InputError(
-            f"--disable: unknown check or signal {unknown[0]!r} (see `mtqa checks list`)"
-        )
+    disable = _expand_disabled(disable, _known_names())
     terms = read_glossary(glossary) if glossary else None
     translator = None
     if retranslation is None:
@@ -182,6 +177,18 @@ def _guard_inputs(output: Path | None, inputs: list[Path | None]) -> None:
     for p in inputs:
         if p is not None and p.exists() and output.exists() and output.samefile(p):
             raise InputError(f"{output}: refusing to overwrite an input file with the report")
+
+
+def _expand_disabled(disable: list[str], names: set[str]) -> list[str]:
+    """Each name, or a family: `e5` turns off e5_sim, e5_match and e5_retr; `quotes` every
+    quotes_* check."""
+    out = []
+    for d in disable:
+        members = [n for n in names if n == d or n.startswith(d + "_")]
+        if not members:
+            raise InputError(f"--disable: unknown check or signal {d!r} (see `mtqa checks list`)")
+        out += members
+    return out
 
 
 def _known_names() -> set[str]:

@@ -156,6 +156,15 @@ def test_jsonl_output_and_fail_on_flag(files, capsys, monkeypatch) -> None:
     assert r.code == 0
 
 
+def test_disable_a_family_of_signals(files, capsys, monkeypatch) -> None:
+    args = [files["src"], files["tgt"], "--aligned", "-f", "json"]
+    scores = json.loads(check(args, capsys, monkeypatch).out)["segments"][0]["scores"]
+    assert {"e5_sim", "e5_match"} <= scores.keys()
+    doc = json.loads(check([*args, "--disable", "e5"], capsys, monkeypatch).out)
+    assert not any(k.startswith("e5_") for k in doc["segments"][0]["scores"])
+    assert doc["summary"]["risk_model"] == "lexical"
+
+
 def test_mt_none_is_reported(files, capsys, monkeypatch) -> None:
     r = check([files["src"], files["tgt"], "--aligned", "-f", "json"], capsys, monkeypatch)
     doc = json.loads(r.out)

