@@ -94,13 +94,15 @@ EN_OK_DOUBLES = frozenset(
 # Lemmas of unidic auxiliaries/adjectives that negate the predicate (ない, ぬ/ず/ん, 無い).
 JA_NEGATION_LEMMAS = frozenset({"ない", "ぬ", "ず", "無い", "まい"})
 # Constructions with a negative form whose English has no negation: "must" (なければならない),
-# "may" (かもしれない), "only" (しか…ない), "must be" (に違いない), "merely" (に過ぎない).
+# "may" (かもしれない), "only" (しか…ない), "must be" (に違いない), "merely" (に過ぎない),
+# "remember to" (忘れずに "not forgetting"), "certainly" (間違いなく).
 JA_NOT_NEGATION_PATTERNS = (
     r"な(?:けれ|きゃ|くちゃ|くて|いと)(?:ば)?(?:は)?(?:なら|いけ|だめ|ダメ|駄目)",
     r"ざるを得",
     r"かも(?:しれ|知れ)",
     r"に(?:違い|ちがい|過ぎ|すぎ)(?:ない|ありません|ません)",
-    r"しか[^。、！？]*?(?:ない|なかっ|ません|ず|ん)",
+    r"しか[^。、！？]*?(?:ない|無い|なかっ|無かっ|ません|ず|ん)",
+    r"忘れ(?:ず|ない|ません)|間違いなく",
     r"ないか[。？?！!]?$",
     r"ないでしょうか|ませんか|じゃない[？?]|じゃないですか|ではないでしょうか",
     r"しょうが(?:ない|ありません)|仕方(?:が)?(?:ない|ありません)|たまら(?:ない|ん)",
@@ -144,6 +146,8 @@ JA_NOT_NEGATIVE_WORDS = frozenset(
 JA_NEGATIVE_VERB_ONLY = frozenset({"外", "減"})
 JA_NEGATIVE_WORD_END = frozenset({"止", "抜"})
 
+# English words that carry a negation (incl. one-word renderings of a negated Japanese
+# predicate: 目の見えない "blind", 耳の聞こえない "deaf").
 EN_NEGATION_WORDS = frozenset(
     {"not", "no", "never", "none", "nobody", "nothing", "nowhere", "neither", "nor",
      "without", "cannot", "fail", "fails", "failed", "failing", "failure", "lack", "lacks",
@@ -151,7 +155,8 @@ EN_NEGATION_WORDS = frozenset(
      "barely", "rarely", "seldom", "absence", "absent", "free", "zero", "deny", "denied",
      "denies", "impossible", "nope", "nah", "instead", "rather", "avoid", "avoided",
      "prevent", "prevented", "stop", "stopped", "ban", "banned", "prohibited", "unless",
-     "less", "only", "yet", "miss", "missed", "missing", "insufficient", "little", "few"}
+     "less", "only", "yet", "miss", "missed", "missing", "insufficient", "little", "few",
+     "blind", "deaf"}
 )  # fmt: skip
 # Words of EN_NEGATION_WORDS that only lean negative ("only", "few", "avoid"): a
 # translation uses them freely for affirmative sources, so they do not count as a negation

@@ -21,6 +21,8 @@ from qa.checks.negation import (
 from qa.checks.numbers import numbers, numbers_added, parse_japanese_number
 from qa.checks.punctuation import punctuation_final, punctuation_japanese
 from qa.checks.quotes import quotes_dropped, quotes_spacing, quotes_unbalanced
+from qa.checks.truncated import truncated
+from qa.checks.untranslated import untranslated
 from qa.model import Segment
 
 CTX = Context()
@@ -217,6 +219,37 @@ def test_japanese_punctuation_inside_untranslated_passage_is_not_reported() -> N
 # ------------------------------------------------------------------ glossary
 
 
+@pytest.mark.parametrize(
+    ("target", "left"),
+    [
+        ("Computer's connected きPC at this time.", "き"),  # one kana
+        ("Receive 10% 10%プ gift, now only", "プ"),
+        ("Limited number 00個 200 people only!", "個"),  # a lone counter kanji
+    ],
+)
+def test_single_japanese_letter_left_in_english_is_major(target: str, left: str) -> None:
+    [issue] = run(untranslated, "このときPC通電中。", target)
+    assert issue.severity == "major" and target[issue.span[0] : issue.span[1]] == left
+
+
+def test_middle_dot_and_long_vowel_mark_are_not_untranslated() -> None:
+    # References use the katakana middle dot as a separator; it is punctuation, not a letter.
+    assert run(untranslated, "宅配・ケータリング", "Pizza Delivery (Delivery・Catering)") == []
+    assert run(untranslated, "ー", "ー Thoughts on Final Fantasy") == []
+
+
+def test_translation_ending_mid_sentence_is_major() -> None:
+    src = "目の粗い縦引きは、木目に沿って切る時。"
+    tgt = "The coarse vertical pull is when cutting along the."
+    [issue] = run(truncated, src, tgt)
+    assert issue.severity == "major" and tgt[issue.span[0] : issue.span[1]] == "the"
+    assert run(truncated, src, "...students visited the shrine, and a.")[0].severity == "major"
+    full = "The coarse vertical pull is when cutting along the grain of the wood."
+    assert run(truncated, src, full) == []
+    # A stranded preposition ends English sentences legitimately.
+    assert run(truncated, "何について？", "What is it about?") == []
+
+
 def test_glossary_term_missing_is_major_on_source_span() -> None:
     ctx = Context(glossary={"サーバー": "server"})
     src = "サーバーを再起動してください。"
@@ -361,6 +394,31 @@ def test_negation_extra_beside_the_source_negation() -> None:
     src2 = "この時期しか食べられない新商品"
     assert run(negation_extra, src2, "New items you can't get except only this season") == []
     assert run(negation_extra, "新商品です", "It is not new, never.") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("消毒するのを忘れずに。", "Remember to disinfect it."),  # 忘れず "not forgetting"
+        ("それしか無いよね。", "That's the only way."),  # しか無い "only"
+        ("間違いなくこの巻のポイントだ。", "It is surely the point of this volume."),
+        ("目の見えない人を雇う", "It is like hiring a blind person."),  # blind = 見えない
+    ],
+)
+def test_negation_lost_accepts_affirmative_renderings(source: str, target: str) -> None:
+    assert run(negation_lost, source, target) == []
+
+
+def test_negation_extra_counts_an_auxiliary_once() -> None:
+    # 支払われずに is one negation (ず), not two (the auxiliary and the word ず): "without
+    # payment" renders it, so an added "not" is one English negation too many.
+    src = "お金が支払われずにアイテムだけ持っていかれる詐欺"
+    tgt = "scams where their items are not taken without payment"
+    [issue] = run(negation_extra, src, tgt)
+    assert issue.severity == "major" and tgt[issue.span[0] : issue.span[1]] == "not"
+    assert run(negation_extra, src, "scams where their items are taken without payment") == []
+    # With no negated predicate, a negative word still licenses one: なくなった "gone".
+    assert run(negation_extra, "跡形もなくなった。", "It was razed, leaving no trace.") == []
 
 
 # ------------------------------------------------------------------ all checks

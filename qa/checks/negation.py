@@ -216,6 +216,23 @@ def negation_added(seg: Segment, ctx: Context) -> Iterator[Issue]:
         )
 
 
+# Entries of JA_NEGATIVE_WORDS that are forms of the negative auxiliary itself (ず, ん, なく
+# of 行かなく): `source_negations` already counts each, so counting the word again would let
+# one Japanese negation license two English ones.
+_AUXILIARY_WORDS = frozenset({"ず", "ずに", "ん", "ぬ", "せん", "ねえ", "ねー", "ナイ", "なく"})
+
+
+def _licensed_count(source: str) -> int:
+    """How many English negations the source can account for: its negated predicates (all
+    forms) plus its negative words other than the auxiliary's own forms — or, where the
+    source has no negated predicate, all of its negative words (なくなった "gone" is a word)."""
+    predicates = len(source_negations(source, all_forms=True))
+    words = source_negative_words(source)
+    if predicates:
+        words = [w for w in words if w not in _AUXILIARY_WORDS]
+    return predicates + len(words)
+
+
 @register("negation_extra", "major", "The translation negates more often than the source")
 def negation_extra(seg: Segment, ctx: Context) -> Iterator[Issue]:
     """A negation added beside the source's own ("目の見えない人" "a blind person" → "not like
@@ -225,7 +242,7 @@ def negation_extra(seg: Segment, ctx: Context) -> Iterator[Issue]:
     if not _usable(seg):
         return
     source, target = seg.source or "", seg.target or ""
-    licensed = len(source_negations(source, all_forms=True)) + len(source_negative_words(source))
+    licensed = _licensed_count(source)
     explicit = target_negations(target, explicit_only=True)
     if not (licensed and explicit):
         return

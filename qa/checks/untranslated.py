@@ -11,8 +11,12 @@ from qa.model import Issue, Segment, Severity
 
 # Share of Japanese letters above which the whole target counts as untranslated.
 _WHOLLY = 0.8
-# A lone kanji (a unit like 円, a name in parentheses) is not worth a finding.
-_MIN_RUN_LETTERS = 2
+# Even one Japanese letter left in English text is a leftover a reader cannot use: a kana
+# ("きPC", "10%プ") is never part of English, and a lone kanji ("200個", "2,000円") is a
+# counter or unit left untranslated. Human references never contain one (WMT22 ja-en); the
+# katakana middle dot and long-vowel mark, which they do use as punctuation, do not count.
+_MIN_RUN_LETTERS = 1
+_NOT_LETTERS = "・ー"
 # A passage with kana and at least this many letters is running Japanese text, not a name
 # kept in brackets (東京, 習近平): a reader cannot use it, so it is critical like a whole one.
 _PHRASE_LETTERS = 6
@@ -44,6 +48,7 @@ def untranslated(seg: Segment, ctx: Context) -> Iterable[Issue]:
             span=(a, b),
         )
         for a, b in japanese_runs(target, min_letters=_MIN_RUN_LETTERS)
+        if japanese_letters(target[a:b].strip(_NOT_LETTERS)) >= _MIN_RUN_LETTERS
     ]
 
 
