@@ -142,7 +142,10 @@ def assess(
     available = {k for x in rows for k, v in x.items() if v is not None}
     model = choose_model(available)
     cut = threshold_for(model, preset, threshold)
-    medians = _medians(rows, model.features if model else ())
+    # The "corpus median" in reasons describes the run's usable segments: a file with Japanese
+    # paragraphs left in would otherwise set e5 medians at ~1.0 (a text matches itself).
+    usable = [x for r, x in zip(results, rows, strict=True) if not _critical(r)]
+    medians = _medians(usable or rows, model.features if model else ())
     for r, x in zip(results, rows, strict=True):
         _assess_one(r, x, model, cut, medians)
     return {
@@ -197,6 +200,10 @@ def _terms_text(r: SegmentResult | None, coverage: float) -> str:
     total = round(len(words) / (1 - coverage))
     shown = ", ".join(words[:4]) + (", …" if len(words) > 4 else "")
     return f"{len(words)} of {total} source terms not found in target: {shown}"
+
+
+def _critical(r: SegmentResult) -> bool:
+    return any(i.severity == "critical" for i in r.issues)
 
 
 def _medians(rows: list[dict], names: tuple[str, ...]) -> dict[str, float]:
