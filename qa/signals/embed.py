@@ -19,7 +19,7 @@ forces one.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 import numpy as np
@@ -94,10 +94,12 @@ def _run(todo: list[str]) -> None:
     _TOKENS.update(zip(todo, states, strict=True))
 
 
-def similarity(pairs: list[tuple[str | None, str | None]]) -> list[float | None]:
+def similarity(pairs: Sequence[tuple[str | None, str | None]]) -> list[float | None]:
     """Cosine similarity per pair; None where either side is missing or blank."""
     ok = [_usable(a) and _usable(b) for a, b in pairs]
-    vecs = embed(t for (a, b), use in zip(pairs, ok, strict=True) if use for t in (a, b))
+    vecs = embed(
+        t for (a, b), use in zip(pairs, ok, strict=True) if use for t in (a or "", b or "")
+    )
     return [
         float(vecs[a] @ vecs[b]) if use else None  # type: ignore[index]
         for (a, b), use in zip(pairs, ok, strict=True)
@@ -127,7 +129,10 @@ def match_f1(a: np.ndarray, b: np.ndarray) -> float:
 def e5_match(segments: list[Segment]) -> list[float | None]:
     ok = [_usable(s.source) and _usable(s.target) for s in segments]
     states = token_states(
-        t for s, use in zip(segments, ok, strict=True) if use for t in (s.source, s.target)
+        t
+        for s, use in zip(segments, ok, strict=True)
+        if use
+        for t in (s.source or "", s.target or "")
     )
     if states is None:
         return [None] * len(segments)
