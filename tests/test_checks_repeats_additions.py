@@ -70,3 +70,23 @@ def test_split_sentence_and_matching_counts_pass() -> None:
     assert run(added_sentence, src, "I live in Tokyo. Every day I take the train to work.") == []
     src2 = "今日は雨だ。明日は晴れる。"
     assert run(added_sentence, src2, "It rains today. Tomorrow it will be sunny.") == []
+
+
+def test_a_run_embeds_all_candidate_sentences_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa.signals import embed
+
+    segs = [
+        Segment(
+            str(i),
+            f"今日は{ja}で雨が降っている。",
+            f"It is raining in {en} today. The new iPhone costs 900 dollars.",
+        )
+        for i, (ja, en) in enumerate([("大阪", "Osaka"), ("京都", "Kyoto"), ("札幌", "Sapporo")])
+    ]
+    calls = []
+    run_once = embed._run
+    monkeypatch.setattr(embed, "_run", lambda todo: (calls.append(len(todo)), run_once(todo)))
+    ctx = Context(segments=segs)
+    found = [list(added_sentence(s, ctx)) for s in segs]
+    assert len(calls) == 1  # every segment's texts went into the first forward pass
+    assert [len(f) for f in found] == [1, 1, 1]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 from qa.checks.base import Context, register
 from qa.model import Issue, Segment
@@ -26,12 +27,11 @@ _BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s+\S|\n\s*\S")
 
 @register("added_sentence", "major", "A target sentence with no counterpart in the source")
 def added_sentence(seg: Segment, ctx: Context) -> Iterator[Issue]:
-    if not seg.source or not seg.target or not _BOUNDARY.search(seg.target.strip()):
+    sentences = _candidates(seg.source, seg.target)
+    if not sentences:
         return
-    sentences = segment_english(seg.target, "sentence")
-    if len(sentences) < 2 or len(sentences) <= len(segment_japanese(seg.source, "sentence")):
-        return  # no more sentences than the source: nothing can be extra
-    gain, extra = _best_removal(seg.source, seg.target, sentences)
+    _embed_run(ctx)
+    gain, extra = _best_removal(seg.source or "", seg.target or "", sentences)
     if gain > _MIN_GAIN:
         yield Issue(
             "added_sentence",
@@ -42,11 +42,42 @@ def added_sentence(seg: Segment, ctx: Context) -> Iterator[Issue]:
         )
 
 
-def _best_removal(source: str, target: str, sentences: list[Span]) -> tuple[float, Span]:
-    """The sentence whose removal raises source-target similarity most, and by how much."""
-    from qa.signals.embed import similarity  # lazy: loads the e5 model only when needed
+@lru_cache(maxsize=1 << 16)  # a run asks twice: once to batch, once to check
+def _candidates(source: str | None, target: str | None) -> tuple[Span, ...]:
+    """The target's sentences, when it has more of them than the source (else none)."""
+    if not source or not target or not _BOUNDARY.search(target.strip()):
+        return ()
+    sentences = segment_english(target, "sentence")
+    if len(sentences) < 2 or len(sentences) <= len(segment_japanese(source, "sentence")):
+        return ()  # no more sentences than the source: nothing can be extra
+    return tuple(sentences)
 
-    without = [(target[: s.start] + " " + target[s.end :]).strip() for s in sentences]
+
+def _without(target: str, sentences: tuple[Span, ...]) -> list[str]:
+    return [(target[: s.start] + " " + target[s.end :]).strip() for s in sentences]
+
+
+def _embed_run(ctx: Context) -> None:
+    """Embed every text the run's segments will compare, in one batch: one forward pass over
+    many texts is several times faster than a small one per segment."""
+    if ctx.memo.get("added_sentence"):
+        return
+    ctx.memo["added_sentence"] = True
+    from qa.signals.embed import embed  # lazy: loads the e5 model only when needed
+
+    texts = []
+    for s in ctx.segments:
+        sentences = _candidates(s.source, s.target)
+        if sentences:
+            texts += [s.source or "", s.target or "", *_without(s.target or "", sentences)]
+    embed(texts)
+
+
+def _best_removal(source: str, target: str, sentences: tuple[Span, ...]) -> tuple[float, Span]:
+    """The sentence whose removal raises source-target similarity most, and by how much."""
+    from qa.signals.embed import similarity
+
+    without = _without(target, sentences)
     sims = similarity([(source, target)] + [(source, text) for text in without])
     gains = [s - sims[0] for s in sims[1:]]  # type: ignore[operator]
     best = max(range(len(gains)), key=gains.__getitem__)

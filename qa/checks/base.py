@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from qa.lang import is_japanese
 from qa.model import Issue, Segment, Severity
@@ -23,6 +24,8 @@ class Context:
     segments: list[Segment] = field(default_factory=list)
     # What one segment is, for messages: "paragraph", "sentence" (documents) or "segment".
     unit: str = "segment"
+    # Per-run state a check computes once for all `segments` (keyed by the check's name).
+    memo: dict[str, Any] = field(default_factory=dict)
 
 
 CheckFn = Callable[[Segment, Context], Iterable[Issue]]
