@@ -250,6 +250,41 @@ def test_translation_ending_mid_sentence_is_major() -> None:
     assert run(truncated, "何について？", "What is it about?") == []
 
 
+@pytest.mark.parametrize(
+    ("target", "last"),
+    [
+        ("No, they are one type of price plan offered by.", "by"),  # agent lost
+        ("But, I'm sure they're also at.", "at"),
+        ("The biggest discount sale is on now for", "for"),
+        ("They said that an aura is not something that you.", "you"),
+        ("I think more wives said that they.", "they"),
+        ("When something's funny, when you're happy, and even!", "even"),
+        ("Therefore, it would have been the same wherever.", "wherever"),
+    ],
+)
+def test_ending_that_needs_a_continuation_is_truncated(target: str, last: str) -> None:
+    [issue] = run(truncated, "原文。", target)
+    assert issue.severity == "major" and target[issue.span[0] : issue.span[1]] == last
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "You're sure to find what you're looking for.",  # wh-word: the object moved
+        "A free seminar that professionals talk about.",  # relative "that"
+        "A great set to choose from.",  # infinitive
+        "The 1st, 3rd and 5th place emojis are easy to use, aren't they?",  # tag
+        "My brother is taller than I.",  # comparison
+        "Is that you?",
+        "The tank was a Tiger I.",  # a numeral, not the pronoun
+        "Weekend sale is on!",  # a particle, not a preposition
+        "Sometimes it is hard to break even.",
+    ],
+)
+def test_legitimate_endings_are_not_truncated(target: str) -> None:
+    assert run(truncated, "原文。", target) == []
+
+
 def test_glossary_term_missing_is_major_on_source_span() -> None:
     ctx = Context(glossary={"サーバー": "server"})
     src = "サーバーを再起動してください。"
