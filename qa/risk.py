@@ -160,7 +160,7 @@ def _assess_one(
     r: SegmentResult, x: dict, model: RiskModel | None, cut: float, medians: dict
 ) -> None:
     risk, reasons = 0.0, []
-    if model is not None and all(x.get(f) is not None for f in model.features):
+    if model is not None and _scored(x, model):
         risk = model.predict(x)
         reasons = _reasons(model, x, medians, r)
     severities = {i.severity for i in r.issues}
@@ -169,6 +169,13 @@ def _assess_one(
     r.risk = risk
     r.flagged = risk >= cut or bool(severities & {"critical", "major"})
     r.reasons = reasons if r.flagged else []
+
+
+def _scored(x: dict, model: RiskModel) -> bool:
+    """Whether the segment has any signal: one signal missing (dict_coverage where the source
+    has no glossable term) counts as its training mean, as in the fit, rather than voiding the
+    risk (which left such segments at 0, below every clean one)."""
+    return any(x.get(f) is not None for f in model.features if f not in ("n_major", "n_minor"))
 
 
 def _reasons(

@@ -53,3 +53,15 @@ def test_explicit_threshold_overrides_preset(preset: str) -> None:
     r = result(chrf=50.0, bleu=30.0, ter=60.0)
     summary = risk.assess([r], preset=preset, threshold=1.0)
     assert summary["threshold"] == 1.0 and not r.flagged
+
+
+def test_segment_missing_one_signal_still_gets_model_risk() -> None:
+    # dict_coverage is None where the source has no glossable term; the fit counts that as
+    # the mean, so the risk must still follow the other signals instead of dropping to 0.
+    lex = risk.load_models()["lexical"]
+    base = {f: lex.mean[i] for i, f in enumerate(lex.features) if f not in ("n_major", "n_minor")}
+    full, partial = result(**base), result(**{**base, "dict_coverage": None})
+    empty = result(**dict.fromkeys(base))
+    risk.assess([full, partial, empty])
+    assert partial.risk == pytest.approx(full.risk) and partial.risk > 0
+    assert empty.risk == 0.0
