@@ -86,6 +86,9 @@ def test_latin_script_name_replaced_is_found() -> None:
     assert src[slice(*issues[0].span)] == "Debian"  # type: ignore[misc]
     [issue] = run("今日reddit開いてみたら", "When I opened Twitter today")
     assert "reddit" in issue.message
+    # Inside another word it is not the name: "subreddit" does not render "reddit".
+    [issue] = run("今日reddit開いてみたらこのサブレが", "I opened Twitter today and this subreddit")
+    assert "reddit" in issue.message
 
 
 @pytest.mark.parametrize(
@@ -93,6 +96,7 @@ def test_latin_script_name_replaced_is_found() -> None:
     [
         ("DebianからArch Linuxに変更", "It changed from Debian to Arch Linux"),
         ("今日reddit開いてみたら", "When I opened Reddit today"),  # case
+        ("今日redditのサブレ", "A subreddit on Reddit"),  # a compound beside the name
         ("カード・Amazonpayで支払OK。", "Payment by card or Amazon Pay."),  # spacing
         ("SNSでももちが紹介中!", "Momochi is featuring it on social media now!"),  # acronym
         ("全品50%OFF!", "Save 50% on all items!"),  # acronym

@@ -123,7 +123,6 @@ def entities(source: str) -> list[Entity]:
 # products a translation copies as they are. All-caps words are left out: acronyms are often
 # expanded or translated (SNS "social media", WEB "online", OFF "save").
 _LATIN_WORD = re.compile(r"(?<![A-Za-z0-9#])[A-Za-z]{3,}(?![A-Za-z0-9#])")
-_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 
 
 def latin_words(source: str) -> list[Entity]:
@@ -141,13 +140,24 @@ def latin_present(e: Entity, target: str) -> bool:
     or a close spelling (armoured/armored, a typo corrected: Get Buck → "Get Back"); a swapped
     name (Debian → "Dock") shares too little."""
     word = e.surface.lower()
-    if word in _NOT_ALNUM.sub("", target.lower()):
+    if _at_word_start(word, target.lower()):
         return True
     return any(
         SequenceMatcher(None, word, w).ratio() >= 0.75
         for w in re.findall(r"[a-z]+", target.lower())
-        if abs(len(w) - len(word)) <= 3
+        if abs(len(w) - len(word)) <= 3 and word not in w  # "subreddit" is not "reddit"
     )
+
+
+def _at_word_start(word: str, text: str) -> bool:
+    """`word` in `text` with spacing and punctuation removed, starting where a word of `text`
+    does ("Amazon Pay" has "amazonpay"; "subreddit" has no "reddit")."""
+    parts = re.findall(r"[a-z0-9]+", text)
+    joined, starts, pos = "".join(parts), set(), 0
+    for part in parts:
+        starts.add(pos)
+        pos += len(part)
+    return any(m.start() in starts for m in re.finditer(re.escape(word), joined))
 
 
 _US = re.compile(r"\bU\.S\.(?:A\.)?")
@@ -163,22 +173,17 @@ def present(e: Entity, have: set[str]) -> bool:
     return any(k in have or (len(k) >= PREFIX and k[:PREFIX] in have) for k in e.keys)
 
 
-_RUN: dict[int, tuple[int, dict[str, str]]] = {}
-
-
 def run_people(ctx: Context) -> dict[str, str]:
-    """key -> surface of every person named in the run's sources (the document's cast)."""
-    cached = _RUN.get(id(ctx.segments))
-    if cached and cached[0] == len(ctx.segments):
-        return cached[1]
-    people: dict[str, str] = {}
-    for src in {s.source for s in ctx.segments if s.source}:
-        for e in entities(src):
-            if e.kind == "person":
-                people.update(dict.fromkeys(e.keys, e.english[0]))
-    _RUN.clear()
-    _RUN[id(ctx.segments)] = (len(ctx.segments), people)
-    return people
+    """key -> surface of every person named in the run's sources (the document's cast),
+    gathered once per run."""
+    if CHECK not in ctx.memo:
+        people: dict[str, str] = {}
+        for src in {s.source for s in ctx.segments if s.source}:
+            for e in entities(src):
+                if e.kind == "person":
+                    people.update(dict.fromkeys(e.keys, e.english[0]))
+        ctx.memo[CHECK] = people
+    return ctx.memo[CHECK]
 
 
 @register(CHECK, "critical", "Source name missing from the target or replaced by another")
