@@ -24,7 +24,8 @@ def retranslate(segments: list[Segment], translator: Translator | None) -> None:
     if translator is None:
         return
     todo = [s for s in segments if s.retranslation is None and s.source and s.source.strip()]
-    for seg, text in zip(todo, translator.translate([s.source for s in todo]), strict=True):
+    texts = [s.source or "" for s in todo]  # non-empty: filtered above
+    for seg, text in zip(todo, translator.translate(texts), strict=True):
         seg.retranslation = text
 
 

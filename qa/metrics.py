@@ -47,7 +47,9 @@ def segment_scores(segments: list[Segment]) -> list[dict[str, float | None]]:
                 continue
             ok = _usable(seg.target) and _usable(ref)
             for name, metric in metrics.items():
-                row[name + suffix] = metric.sentence_score(seg.target, [ref]).score if ok else None
+                row[name + suffix] = (
+                    metric.sentence_score(seg.target or "", [ref]).score if ok else None
+                )
         out.append(row)
     return out
 
@@ -57,7 +59,11 @@ def corpus_scores(segments: list[Segment]) -> tuple[dict[str, float], dict[str, 
     scores: dict[str, float] = {}
     signatures: dict[str, str] = {}
     for suffix, pick in REFERENCES.items():
-        pairs = [(s.target, pick(s)) for s in segments if _usable(s.target) and _usable(pick(s))]
+        pairs = [
+            (s.target or "", pick(s) or "")
+            for s in segments
+            if _usable(s.target) and _usable(pick(s))
+        ]
         if not pairs:
             continue
         hyps = [h for h, _ in pairs]

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import statistics
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -110,7 +111,7 @@ def features(r: SegmentResult) -> dict[str, float | None]:
     return x
 
 
-def lift(risk: float, severities: set[str]) -> float:
+def lift(risk: float, severities: Collection[str]) -> float:
     """Risk after findings: critical into [CRITICAL_FLOOR, 1], major into [MAJOR_FLOOR,
     CRITICAL_FLOOR); a monotone map, so the model's order survives within each band."""
     if "critical" in severities:

@@ -140,7 +140,8 @@ def _end_of_run(t: str, i: int) -> int:
 def _english_sentences(p: Span) -> list[Span]:
     if p.heading:
         return [p]
-    bounds, cursor = [], 0
+    bounds: list[tuple[int, int]] = []
+    cursor = 0
     for sent in _pysbd().segment(p.text):
         s = sent.strip()
         at = p.text.find(s, cursor) if s else -1

@@ -27,23 +27,24 @@ _BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s+\S|\n\s*\S")
 
 @register("added_sentence", "major", "A target sentence with no counterpart in the source")
 def added_sentence(seg: Segment, ctx: Context) -> Iterator[Issue]:
-    sentences = _candidates(seg.source, seg.target)
+    source, target = seg.source or "", seg.target or ""
+    sentences = _candidates(source, target)
     if not sentences:
         return
     _embed_run(ctx)
-    gain, extra = _best_removal(seg.source or "", seg.target or "", sentences)
+    gain, extra = _best_removal(source, target, sentences)
     if gain > _MIN_GAIN:
         yield Issue(
             "added_sentence",
             "major",
-            f"target sentence {seg.target[extra.start : extra.end]!r} has no counterpart in "
+            f"target sentence {target[extra.start : extra.end]!r} has no counterpart in "
             f"the source (e5 similarity rises by {gain:.3f} without it)",
             span=(extra.start, extra.end),
         )
 
 
 @lru_cache(maxsize=1 << 16)  # a run asks twice: once to batch, once to check
-def _candidates(source: str | None, target: str | None) -> tuple[Span, ...]:
+def _candidates(source: str, target: str) -> tuple[Span, ...]:
     """The target's sentences, when it has more of them than the source (else none)."""
     if not source or not target or not _BOUNDARY.search(target.strip()):
         return ()
@@ -67,7 +68,7 @@ def _embed_run(ctx: Context) -> None:
 
     texts = []
     for s in ctx.segments:
-        sentences = _candidates(s.source, s.target)
+        sentences = _candidates(s.source or "", s.target or "")
         if sentences:
             texts += [s.source or "", s.target or "", *_without(s.target or "", sentences)]
     embed(texts)

@@ -57,7 +57,7 @@ def register(
 
 def run_checks(seg: Segment, ctx: Context, disabled: Iterable[str] = ()) -> list[Issue]:
     skip = set(disabled)
-    japanese_target = bool(seg.target) and is_japanese(seg.target)
+    japanese_target = is_japanese(seg.target or "")
     issues: list[Issue] = []
     for info in CHECKS.values():
         if info.name not in skip and (info.any_script or not japanese_target):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from qa.errors import InputError
@@ -60,7 +60,7 @@ def _jsonl_rows(path: Path, text: str) -> Iterator[dict]:
         yield row
 
 
-def _check_header(path: Path, names: list[str], where: str = "header") -> None:
+def _check_header(path: Path, names: Sequence[str], where: str = "header") -> None:
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise InputError(f"{path}: {where} lacks column(s) {', '.join(missing)}")
