@@ -222,7 +222,7 @@ def negation_added(seg: Segment, ctx: Context) -> Iterator[Issue]:
 _AUXILIARY_WORDS = frozenset({"ず", "ずに", "ん", "ぬ", "せん", "ねえ", "ねー", "ナイ", "なく"})
 
 
-def _licensed_count(source: str) -> int:
+def licensed_count(source: str) -> int:
     """How many English negations the source can account for: its negated predicates (all
     forms) plus its negative words other than the auxiliary's own forms — or, where the
     source has no negated predicate, all of its negative words (なくなった "gone" is a word)."""
@@ -242,7 +242,7 @@ def negation_extra(seg: Segment, ctx: Context) -> Iterator[Issue]:
     if not _usable(seg):
         return
     source, target = seg.source or "", seg.target or ""
-    licensed = _licensed_count(source)
+    licensed = licensed_count(source)
     explicit = target_negations(target, explicit_only=True)
     if not (licensed and explicit):
         return
