@@ -52,9 +52,7 @@ def match_variants(segs: list) -> dict[str, np.ndarray]:
             for v in out.values():
                 v.append(np.nan)
             continue
-        a, b = states[s.source].astype(np.float32), states[s.target].astype(np.float32)
-        sim = a @ b.T
-        r, p = sim.max(1), sim.max(0)
+        r, p = embed.best_matches(states[s.source], states[s.target])
         wa, wb = piece_weights(s.source), piece_weights(s.target)
         if len(wa) != len(r) or len(wb) != len(p):  # texts cut into windows: unweighted
             wa, wb = np.ones(len(r)), np.ones(len(p))

@@ -118,10 +118,16 @@ def e5_retr(segments: list[Segment]) -> list[float | None]:
     return similarity([(s.target, s.retranslation) for s in segments])
 
 
+def best_matches(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each token's best cosine on the other side: one per token of `a`, one per token of `b`."""
+    sim = a.astype(np.float32) @ b.astype(np.float32).T
+    return sim.max(axis=1), sim.max(axis=0)
+
+
 def match_f1(a: np.ndarray, b: np.ndarray) -> float:
     """Greedy soft matching of two token-state matrices: F1 of mean best-match cosines."""
-    sim = a.astype(np.float32) @ b.astype(np.float32).T
-    recall, precision = float(sim.max(axis=1).mean()), float(sim.max(axis=0).mean())
+    best_a, best_b = best_matches(a, b)
+    recall, precision = float(best_a.mean()), float(best_b.mean())
     return 2 * recall * precision / (recall + precision) if recall + precision > 0 else 0.0
 
 
