@@ -48,6 +48,8 @@ FEATURE_TEXT: dict[str, str] = {
 # Findings whose evidence already reaches the model as a signal: counting them again in
 # n_minor would double it (dict_terms lists the words behind dict_coverage).
 NOT_COUNTED = {"dict_terms"}
+# Features `features` derives from findings; the rest are the signals' scores.
+FINDING_COUNTS = ("n_major", "n_minor")
 
 
 @dataclass(frozen=True)
@@ -104,10 +106,9 @@ def load_models() -> dict[str, RiskModel]:
 def features(r: SegmentResult) -> dict[str, float | None]:
     """What the risk model sees: every score, plus counts of non-critical findings."""
     x: dict[str, float | None] = dict(r.scores)
-    x["n_major"] = float(sum(i.severity == "major" for i in r.issues))
-    x["n_minor"] = float(
-        sum(i.severity == "minor" and i.check not in NOT_COUNTED for i in r.issues)
-    )
+    n_major, n_minor = FINDING_COUNTS
+    x[n_major] = float(sum(i.severity == "major" for i in r.issues))
+    x[n_minor] = float(sum(i.severity == "minor" and i.check not in NOT_COUNTED for i in r.issues))
     return x
 
 
@@ -176,7 +177,7 @@ def _scored(x: dict, model: RiskModel) -> bool:
     """Whether the segment has any signal: one signal missing (dict_coverage where the source
     has no glossable term) counts as its training mean, as in the fit, rather than voiding the
     risk (which left such segments at 0, below every clean one)."""
-    return any(x.get(f) is not None for f in model.features if f not in ("n_major", "n_minor"))
+    return any(x.get(f) is not None for f in model.features if f not in FINDING_COUNTS)
 
 
 def _reasons(

