@@ -5,6 +5,10 @@ README's "tried, did not help" numbers can be re-run:
 - `e5_match` weighted by the tokenizer's piece log-probabilities (BERTScore's idf idea, with
   the unigram model's own frequencies instead of idf from the test set), or as F-beta with
   more weight on recall (source coverage, what an omission lowers);
+- recall and precision of the token matching as two features instead of their F1, or plus
+  SimAlign's mutual-argmax alignment coverage (a source token counts only if its best target
+  token has it as best match too), or a signed length ratio: would the crowd scores let the
+  model weigh source coverage, which omissions lower?
 - a negation-count gap feature (`|English negations - source negations|`);
 - how findings enter risk: the shipped lift above every unflagged segment, no lift, a
   critical-count feature, a floor at the standard cut.
@@ -46,13 +50,15 @@ def match_variants(segs: list) -> dict[str, np.ndarray]:
     """Per row: recall/precision of e5 token matching, plain and piece-weighted."""
     texts = {t for s in segs for t in (s.source, s.target) if t and t.strip()}
     states = embed.token_states(texts)
-    out: dict[str, list[float]] = {k: [] for k in ("R", "P", "Rw", "Pw")}
+    out: dict[str, list[float]] = {k: [] for k in ("R", "P", "Rw", "Pw", "mR", "mP")}
     for s in segs:
         if not (s.source and s.source.strip() and s.target and s.target.strip()):
             for v in out.values():
                 v.append(np.nan)
             continue
-        r, p = embed.best_matches(states[s.source], states[s.target])
+        a, b = states[s.source].astype(np.float32), states[s.target].astype(np.float32)
+        r, p = embed.best_matches(a, b)
+        mutual = (a @ b.T).argmax(0)[(a @ b.T).argmax(1)] == np.arange(len(a))
         wa, wb = piece_weights(s.source), piece_weights(s.target)
         if len(wa) != len(r) or len(wb) != len(p):  # texts cut into windows: unweighted
             wa, wb = np.ones(len(r)), np.ones(len(p))
@@ -60,12 +66,20 @@ def match_variants(segs: list) -> dict[str, np.ndarray]:
         out["P"].append(p.mean())
         out["Rw"].append((r * wa).sum() / wa.sum())
         out["Pw"].append((p * wb).sum() / wb.sum())
+        out["mR"].append(mutual.mean())
+        out["mP"].append(mutual.sum() / len(b))
     return {k: np.array(v) for k, v in out.items()}
 
 
 def f_beta(r: np.ndarray, p: np.ndarray, beta: float) -> np.ndarray:
     f = (1 + beta**2) * r * p / (beta**2 * p + r)
     return np.where(np.isnan(f), np.nanmean(f), f)
+
+
+def filled(*cols: np.ndarray) -> np.ndarray:
+    """Columns side by side, a missing value (blank side) as the column mean."""
+    x = np.column_stack(cols)
+    return np.where(np.isnan(x), np.nanmean(x, 0), x)
 
 
 def negation_gap(segs: list) -> np.ndarray:
@@ -111,6 +125,13 @@ def main() -> None:
         "e5_match piece-weighted": tau(lifted(cv(with_match(f_beta(m["Rw"], m["Pw"], 1))))),
         "e5_match F1.5 (recall-weighted)": tau(lifted(cv(with_match(f_beta(m["R"], m["P"], 1.5))))),
         "e5_match F2": tau(lifted(cv(with_match(f_beta(m["R"], m["P"], 2))))),
+        "e5_match as recall + precision features": tau(
+            lifted(cv(np.c_[np.delete(base, names.index("e5_match"), 1), filled(m["R"], m["P"])]))
+        ),
+        "+ mutual-argmax coverage (source, target)": tau(
+            lifted(cv(np.c_[base, filled(m["mR"], m["mP"])]))
+        ),
+        "+ signed length ratio": tau(lifted(cv(np.c_[base, fit_risk.matrix(rows, ["len_ratio"])]))),
         "+ negation-count gap": tau(lifted(cv(np.c_[base, negation_gap(segs)]))),
         "no lift (model order only)": tau(plain),
     }
@@ -125,6 +146,12 @@ def main() -> None:
     print("| offline risk variant | CV τ_b pooled |\n|---|---:|")
     for k, v in table.items():
         print(f"| {k} | {v} |")
+    coverage = np.c_[np.delete(base, names.index("e5_match"), 1), filled(m["R"], m["P"])]
+    coef, _ = fit_risk.fit(coverage, y, z)
+    print(
+        f"\nweights fitted on all rows (standardised; negative = more is safer): token recall "
+        f"{coef[-2]:+.3f}, token precision {coef[-1]:+.3f}"
+    )
 
 
 if __name__ == "__main__":
