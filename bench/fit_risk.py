@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import sys
 from pathlib import Path
 
@@ -39,6 +40,7 @@ CACHE = Path(__file__).resolve().parent / "out"
 POOR_BELOW = 50.0
 STRICT_RECALL = 0.6
 LENIENT_PRECISION = 0.55
+LM_SHARE = 8
 LEXICAL = ["len_ratio_dev", "dict_coverage", "fluency", "n_major", "n_minor"]
 POOLED = ["e5_sim", *LEXICAL]
 # Feature sets; the pipeline picks the richest one a run can fill. "mode" says whether rows
@@ -53,6 +55,10 @@ MODELS: dict[str, tuple[str, list[str]]] = {
     "mt_pooled": ("mt", ["chrf", "e5_retr", *POOLED]),
     "mt": ("mt", ["chrf", "e5_retr", "e5_match", *POOLED]),
 }
+
+
+# Models that add the opt-in LM signal (`--enable lm`) to these.
+LM_MODELS = ("offline", "mt")
 
 
 def segments(data: wmt22.WMT22, mode: str) -> list[Segment]:
@@ -102,6 +108,8 @@ def feature_rows(data: wmt22.WMT22, mode: str, refresh: bool | set[str]) -> list
     ):
         r.scores.update(row)
     for name, info in SIGNALS.items():
+        if info.opt_in:  # too slow for every row: see lm_rows
+            continue
         col = _cached(f"{mode}_{name}", again(name), lambda fn=info.fn: fn(segs))
         for r, v in zip(results, col, strict=True):
             r.scores[name] = v
@@ -109,6 +117,35 @@ def feature_rows(data: wmt22.WMT22, mode: str, refresh: bool | set[str]) -> list
     for r in results:
         r.issues = run_checks(r.segment, ctx)
     return [{**risk.features(r), "n_critical": _n_critical(r)} for r in results]
+
+
+def lm_rows(data: wmt22.WMT22, refresh: bool) -> tuple[list[int], list[float | None]]:
+    """The opt-in LM signal on the rows of a seeded 1/LM_SHARE of the documents (it scores
+    ~3 segments a second on 2 cores; all 23k rows would take hours): row indices, values."""
+    from qa.signals.lm import lm
+
+    docs = sorted({r.doc_id for r in data.da})
+    random.Random(0).shuffle(docs)
+    keep = set(docs[: len(docs) // LM_SHARE])
+    idx = [i for i, r in enumerate(data.da) if r.doc_id in keep]
+    segs = segments(data, "offline")
+    return idx, _cached("lm_subsample", refresh, lambda: lm([segs[i] for i in idx]))
+
+
+def lm_models(
+    data: wmt22.WMT22, rows_by_mode: dict[str, list[dict]], y: np.ndarray, refresh: bool
+) -> dict[str, dict]:
+    """Models with the opt-in LM signal, fitted and cross-validated on the LM rows only; the
+    model without it is scored on the same rows alongside, for a like-for-like comparison."""
+    idx, values = lm_rows(data, refresh)
+    da = [data.da[i] for i in idx]
+    out = {}
+    for base in LM_MODELS:
+        mode, names = MODELS[base]
+        rows = [{**rows_by_mode[mode][i], "lm": v} for i, v in zip(idx, values, strict=True)]
+        fit_one(f"{base}_lmrows", names, rows, y[idx], da)  # printed, not shipped
+        out[f"{base}_lm"] = fit_one(f"{base}_lm", [*names, "lm"], rows, y[idx], da)
+    return out
 
 
 def _n_critical(r: SegmentResult) -> float:
@@ -174,9 +211,9 @@ def thresholds(pred: np.ndarray, y: np.ndarray) -> dict[str, float]:
     }
 
 
-def report(name: str, pred: np.ndarray, y: np.ndarray, data: wmt22.WMT22, cut: dict) -> dict:
-    z = np.array([r.z_mean for r in data.da])
-    systems = np.array([r.system for r in data.da])
+def report(name: str, pred: np.ndarray, y: np.ndarray, da: list[wmt22.DARow], cut: dict) -> dict:
+    z = np.array([r.z_mean for r in da])
+    systems = np.array([r.system for r in da])
     pooled = kendalltau(-pred, z, variant="b").statistic
     per_sys = {
         s: kendalltau(-pred[systems == s], z[systems == s], variant="b").statistic
@@ -184,6 +221,7 @@ def report(name: str, pred: np.ndarray, y: np.ndarray, data: wmt22.WMT22, cut: d
     }
     flagged = pred >= cut["standard"]
     stats = {
+        "rows": len(da),
         "cv_kendall_tau_pooled": round(float(pooled), 4),
         "cv_kendall_tau_mean_within_system": round(float(np.mean(list(per_sys.values()))), 4),
         "cv_standard_precision": round(float(y[flagged].mean()), 4),
@@ -194,23 +232,26 @@ def report(name: str, pred: np.ndarray, y: np.ndarray, data: wmt22.WMT22, cut: d
     return stats
 
 
-def fit_one(name: str, x: np.ndarray, y: np.ndarray, rows: list[dict], data: wmt22.WMT22) -> dict:
+def fit_one(
+    name: str, names: list[str], rows: list[dict], y: np.ndarray, da: list[wmt22.DARow]
+) -> dict:
     """Out-of-fold evaluation, then the shipped fit on all rows."""
-    groups = [r.doc_id for r in data.da]
-    z = np.array([r.z_mean for r in data.da])
+    x = matrix(rows, names)
+    groups = [r.doc_id for r in da]
+    z = np.array([r.z_mean for r in da])
     pred = with_findings(oof_predictions(x, y, z, groups), rows)
     CACHE.mkdir(exist_ok=True)
     (CACHE / f"oof_{name}.json").write_text(json.dumps(pred.round(6).tolist()))
     cut = thresholds(pred, y)
     coef, intercept = fit(x, y, z)
     return {
-        "features": MODELS[name][1],
+        "features": names,
         "mean": x.mean(0).round(6).tolist(),
         "scale": x.std(0).clip(1e-9).round(6).tolist(),
         "coef": coef.round(6).tolist(),
         "intercept": round(intercept, 6),
         "thresholds": cut,
-        "evaluation": report(name, pred, y, data, cut),
+        "evaluation": report(name, pred, y, da, cut),
     }
 
 
@@ -272,8 +313,8 @@ def main() -> None:
     for name, (mode, names) in MODELS.items():
         if mode not in rows_by_mode:
             rows_by_mode[mode] = feature_rows(data, mode, refresh)
-        rows = rows_by_mode[mode]
-        models[name] = fit_one(name, matrix(rows, names), y, rows, data)
+        models[name] = fit_one(name, names, rows_by_mode[mode], y, data.da)
+    models.update(lm_models(data, rows_by_mode, y, refresh is True))
     OUT.write_text(
         json.dumps(
             {

@@ -241,7 +241,9 @@ def build_pairs(halves: dict[str, list[Line]], per_type: int, seed: int) -> list
 # ------------------------------------------------------------------ scoring
 
 
-def risks(pairs: list[Pair], perturbed: bool, retr: list[str] | None) -> list[float]:
+def risks(
+    pairs: list[Pair], perturbed: bool, retr: list[str] | None, enable: list[str]
+) -> list[float]:
     segs = [
         Segment(
             id=str(i),
@@ -251,7 +253,7 @@ def risks(pairs: list[Pair], perturbed: bool, retr: list[str] | None) -> list[fl
         )
         for i, p in enumerate(pairs)
     ]
-    return [r.risk for r in check(segs).segments]
+    return [r.risk for r in check(segs, enable=enable).segments]
 
 
 def table(pairs: list[Pair], orig: list[float], pert: list[float], half: str) -> str:
@@ -282,6 +284,8 @@ def main() -> None:
         help="use this WMT system's output as the retranslation (default Online-W)",
     )
     ap.add_argument("--per-type", type=int, default=300)
+    ap.add_argument("--types", nargs="+", choices=list(PERTURBATIONS), help="only these types")
+    ap.add_argument("--enable", nargs="+", default=[], help="opt-in signals, e.g. lm")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument(
         "--half", choices=["dev", "test", "both"], default="both", help="develop on dev only"
@@ -295,10 +299,11 @@ def main() -> None:
         retr = path.read_text(encoding="utf-8").split("\n")[:-1]
     pairs = build_pairs(split_halves(load_lines(args.data), args.seed), args.per_type, args.seed)
     halves = ("dev", "test") if args.half == "both" else (args.half,)
-    pairs = [p for p in pairs if p.half in halves]
-    orig, pert = risks(pairs, False, retr), risks(pairs, True, retr)
+    pairs = [p for p in pairs if p.half in halves and p.kind in (args.types or PERTURBATIONS)]
+    orig, pert = risks(pairs, False, retr, args.enable), risks(pairs, True, retr, args.enable)
     cmd = "python bench/perturb.py " + " ".join(sys.argv[1:])
     mode = f"retranslation = {args.retranslation}" if retr else "no retranslation"
+    mode += "".join(f", --enable {name}" for name in args.enable)
     print(f"Perturbation suite ({mode}); ties count 1/2. Command: `{cmd}`\n")
     for half in halves:
         print(f"### {half} half\n\n{table(pairs, orig, pert, half)}\n")

@@ -44,6 +44,7 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=wmt22.DEFAULT_DATA)
     ap.add_argument("--system", default="Online-A")
     ap.add_argument("--disable", nargs="*", default=[], help="signals/checks to turn off")
+    ap.add_argument("--enable", nargs="*", default=[], help="opt-in signals, e.g. lm")
     ap.add_argument("--limit", type=int, default=None, help="first N pairs only")
     args = ap.parse_args()
     data = wmt22.load(args.data)
@@ -52,7 +53,7 @@ def main() -> None:
     segs = [Segment(id=str(i + 1), source=data.src[i], target=tgt[i]) for i in range(n)]
     print(f"machine: nproc={os.cpu_count()}, CPU={cpu_model()}, load avg before={load_avg()}")
     t0 = time.perf_counter()
-    result = check(segs, disable=args.disable)
+    result = check(segs, disable=args.disable, enable=args.enable)
     dt = time.perf_counter() - t0
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(

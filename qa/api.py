@@ -33,6 +33,7 @@ def evaluate(
     segments: list[Segment],
     *,
     disable: Iterable[str] = (),
+    enable: Iterable[str] = (),
     glossary: dict[str, str] | None = None,
     unit: str = "segment",
 ) -> list[SegmentResult]:
@@ -42,7 +43,7 @@ def evaluate(
     results = [SegmentResult(segment=s) for s in segments]
     for r, row in zip(results, metrics.segment_scores(segments), strict=True):
         r.scores.update(row)
-    for name, values in run_signals(segments, disabled).items():
+    for name, values in run_signals(segments, disabled, enable).items():
         for r, v in zip(results, values, strict=True):
             r.scores[name] = v
     ctx = Context(glossary=glossary or {}, segments=segments, unit=unit)
@@ -58,13 +59,14 @@ def check(
     preset: str = "standard",
     threshold: float | None = None,
     disable: Iterable[str] = (),
+    enable: Iterable[str] = (),
     glossary: dict[str, str] | None = None,
     meta: dict[str, Any] | None = None,
 ) -> Result:
     """Retranslate (when a translator is given), score, check and flag every segment."""
     retranslate(segments, translator)
     unit = (meta or {}).get("level", "segment")
-    results = evaluate(segments, disable=disable, glossary=glossary, unit=unit)
+    results = evaluate(segments, disable=disable, enable=enable, glossary=glossary, unit=unit)
     flagging = risk.assess(results, preset=preset, threshold=threshold)
     corpus, sigs = metrics.corpus_scores(segments)
     if corpus:

@@ -75,6 +75,9 @@ def check(
         typer.Option(min=0.0, max=1.0, help="Flag when risk ≥ this (overrides preset)."),
     ] = None,
     disable: Annotated[list[str], typer.Option(help="Turn off a check or signal by name.")] = [],  # noqa: B006
+    enable: Annotated[
+        list[str], typer.Option(help="Turn on an opt-in signal: 'lm' (needs mtqa[lm]).")
+    ] = [],  # noqa: B006
     glossary: Annotated[
         Path | None, typer.Option(help="TSV: source term, required target term.")
     ] = None,
@@ -97,6 +100,7 @@ def check(
     out_fmt = _output_format(fmt, output)
     _guard_inputs(output, [source, target, retranslation, glossary])
     disable = _expand_disabled(disable, _known_names())
+    _check_enabled(enable)
     terms = read_glossary(glossary) if glossary else None
     translator = None
     if retranslation is None:
@@ -129,6 +133,7 @@ def check(
         preset=preset.value,
         threshold=threshold,
         disable=disable,
+        enable=enable,
         glossary=terms,
         meta=meta,
     )
@@ -191,6 +196,16 @@ def _expand_disabled(disable: list[str], names: set[str]) -> list[str]:
     return out
 
 
+def _check_enabled(enable: list[str]) -> None:
+    from qa.signals import SIGNALS
+
+    _known_names()
+    for name in enable:
+        if name not in SIGNALS or not SIGNALS[name].opt_in:
+            opt_in = ", ".join(n for n, s in SIGNALS.items() if s.opt_in)
+            raise InputError(f"--enable: {name!r} is not an opt-in signal (those are: {opt_in})")
+
+
 def _known_names() -> set[str]:
     from qa.api import _load_plugins
     from qa.checks import CHECKS
@@ -210,7 +225,7 @@ def checks_list() -> None:
     for c in CHECKS.values():
         typer.echo(f"check   {c.name:24} {c.severity:8} {c.title}")
     for s in SIGNALS.values():
-        typer.echo(f"signal  {s.name:24} {'':8} {s.title}")
+        typer.echo(f"signal  {s.name:24} {'opt-in' if s.opt_in else '':8} {s.title}")
 
 
 @models_app.command("list")

@@ -42,6 +42,8 @@ FEATURE_TEXT: dict[str, str] = {
     "from human translations; corpus median {m:.1f})",
     "dict_coverage": "{terms}",
     "fluency": "unusual English word order: bigram fluency {v:.2f} (corpus median {m:.2f})",
+    "lm": "the English is unlikely after its source: LM log-prob {v:.2f} a token "
+    "(corpus median {m:.2f})",
     "n_major": "{v:.0f} major findings",
     "n_minor": "{v:.0f} minor findings",
 }

@@ -184,3 +184,58 @@ def tiny_m2m100(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # ------------------------------- end of retranslation fixtures -------------------------------
+
+
+# ---------------------------------------------------------------------------------------------
+# Opt-in LM signal: a tiny random-init Gemma 3 text model with its own tokenizer.
+# ---------------------------------------------------------------------------------------------
+
+
+def build_tiny_gemma(out: Path) -> Path:
+    """A 2-layer d=32 Gemma3ForCausalLM (logit soft-capping on, as in Gemma) and a BPE
+    tokenizer trained on the toy pairs, saved as a folder `MTQA_LM_MODEL` can point at."""
+    import torch
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors, trainers
+    from transformers import Gemma3ForCausalLM, Gemma3TextConfig, PreTrainedTokenizerFast
+
+    out.mkdir(parents=True, exist_ok=True)
+    bpe = Tokenizer(models.BPE(unk_token="<unk>"))
+    bpe.pre_tokenizer = pre_tokenizers.Metaspace()
+    specials = ["<pad>", "<bos>", "<eos>", "<unk>"]
+    lines = [f"Japanese: {ja}\nEnglish: {en}" for ja, en in toy_pairs()]
+    bpe.train_from_iterator(lines, trainers.BpeTrainer(vocab_size=300, special_tokens=specials))
+    bpe.post_processor = processors.TemplateProcessing(
+        single="<bos> $A", special_tokens=[("<bos>", bpe.token_to_id("<bos>"))]
+    )
+    tok = PreTrainedTokenizerFast(
+        tokenizer_object=bpe, bos_token="<bos>", eos_token="<eos>", unk_token="<unk>",
+        pad_token="<pad>",
+    )  # fmt: skip
+    config = Gemma3TextConfig(
+        vocab_size=bpe.get_vocab_size(),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        num_key_value_heads=1,
+        head_dim=16,
+        sliding_window=16,
+        max_position_embeddings=256,
+        final_logit_softcapping=5.0,
+        pad_token_id=0,
+        bos_token_id=1,
+        eos_token_id=2,
+    )
+    torch.manual_seed(0)
+    model = Gemma3ForCausalLM(config).eval()
+    tok.save_pretrained(out)
+    model.save_pretrained(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def tiny_gemma(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_tiny_gemma(tmp_path_factory.mktemp("lm") / "tiny-gemma")
+
+
+# ------------------------------------ end of LM fixtures ------------------------------------

@@ -19,23 +19,30 @@ class SignalInfo:
     fn: SignalFn
     # Higher value = better translation (True) or worse (False); used to phrase reasons.
     higher_is_better: bool = True
+    # Off unless asked for (`--enable NAME`): slow or needing an extra's download.
+    opt_in: bool = False
 
 
 SIGNALS: dict[str, SignalInfo] = {}
 
 
 def register(
-    name: str, title: str, higher_is_better: bool = True
+    name: str, title: str, higher_is_better: bool = True, opt_in: bool = False
 ) -> Callable[[SignalFn], SignalFn]:
     def deco(fn: SignalFn) -> SignalFn:
-        SIGNALS[name] = SignalInfo(name, title, fn, higher_is_better)
+        SIGNALS[name] = SignalInfo(name, title, fn, higher_is_better, opt_in)
         return fn
 
     return deco
 
 
 def run_signals(
-    segments: list[Segment], disabled: Iterable[str] = ()
+    segments: list[Segment], disabled: Iterable[str] = (), enabled: Iterable[str] = ()
 ) -> dict[str, list[float | None]]:
-    skip = set(disabled)
-    return {n: info.fn(segments) for n, info in SIGNALS.items() if n not in skip}
+    """Every signal not disabled, opt-in ones only where enabled."""
+    skip, asked = set(disabled), set(enabled)
+    return {
+        n: info.fn(segments)
+        for n, info in SIGNALS.items()
+        if n not in skip and (not info.opt_in or n in asked)
+    }

@@ -1,0 +1,105 @@
+"""The opt-in LM signal, on a tiny Gemma 3 model built in the test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import torch
+from cli_helpers import run_cli
+
+from qa.api import check
+from qa.model import Segment
+from qa.signals import lm
+
+PAIRS = [
+    ("赤い猫が2つあります。", "There are 2 red cats."),
+    ("古い木が10あります。", "There are 10 old trees, or so the story goes in this town."),
+    ("犬", "dog"),
+]
+
+
+@pytest.fixture
+def scorer(tiny_gemma: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    monkeypatch.setenv(lm.MODEL_ENV, str(tiny_gemma))
+    lm.scorer.cache_clear()
+    yield lm.scorer()
+    lm.scorer.cache_clear()
+
+
+def reference_score(s: lm.LMScorer, source: str, english: str) -> float:
+    """One text at a time through the model's own forward (soft-capped logits, no padding)."""
+    ids, start = s.encode(lm.PROMPT.format(source=source), english)
+    with torch.no_grad():
+        logits = s.model(input_ids=torch.tensor([ids])).logits[0]
+    logp = torch.log_softmax(logits.float(), -1)
+    return float(torch.stack([logp[t - 1, ids[t]] for t in range(start, len(ids))]).mean())
+
+
+def test_batched_scores_equal_one_at_a_time(scorer: lm.LMScorer, monkeypatch) -> None:
+    monkeypatch.setattr(lm, "HEAD_ROWS", 5)  # several output-layer chunks per batch
+    segs = [Segment(str(i), s, e) for i, (s, e) in enumerate(PAIRS)]
+    got = lm.lm(segs)
+    for (source, english), value in zip(PAIRS, got, strict=True):
+        assert value == pytest.approx(reference_score(scorer, source, english), abs=1e-4)
+
+
+def test_a_trained_lm_scores_its_english_above_a_swapped_one(scorer: lm.LMScorer) -> None:
+    torch.manual_seed(0)
+    model = scorer.model.train()
+    opt = torch.optim.Adam(model.parameters(), lr=0.02)
+    ids, _ = scorer.encode(lm.PROMPT.format(source=PAIRS[0][0]), PAIRS[0][1])
+    batch = torch.tensor([ids])
+    for _ in range(30):
+        opt.zero_grad()
+        model(input_ids=batch, labels=batch).loss.backward()
+        opt.step()
+    model.eval()
+    good, swapped = lm.lm(
+        [Segment("1", PAIRS[0][0], PAIRS[0][1]), Segment("2", PAIRS[0][0], "There are 2 red dogs.")]
+    )
+    assert good is not None and swapped is not None and good > swapped
+
+
+def test_lm_is_off_unless_enabled_and_none_for_a_blank_side(scorer: lm.LMScorer) -> None:
+    segs = [Segment("1", *PAIRS[0]), Segment("2", PAIRS[0][0], "  ")]
+    assert "lm" not in check(segs).segments[0].scores
+    result = check(segs, enable=["lm"])
+    assert result.segments[0].scores["lm"] is not None
+    assert result.segments[1].scores["lm"] is None
+
+
+def _files(tmp_path: Path) -> tuple[Path, Path]:
+    src, tgt = tmp_path / "ja.txt", tmp_path / "en.txt"
+    src.write_text("\n".join(s for s, _ in PAIRS) + "\n", encoding="utf-8")
+    tgt.write_text("\n".join(e for _, e in PAIRS) + "\n", encoding="utf-8")
+    return src, tgt
+
+
+def test_cli_enable_lm_uses_the_lm_risk_model(
+    scorer: lm.LMScorer, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    src, tgt = _files(tmp_path)
+    out = tmp_path / "report.json"
+    args = ["check", src, tgt, "--aligned", "--mt", "none", "--enable", "lm", "-o", out]
+    run = run_cli(args, capsys, monkeypatch)
+    assert run.code == 0, run.err
+    import json
+
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["summary"]["risk_model"] == "offline_lm"
+    assert all(s["scores"]["lm"] < 0 for s in report["segments"])
+
+
+def test_cli_enable_errors_are_one_line_exit_2(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src, tgt = _files(tmp_path)
+    base = ["check", src, tgt, "--aligned", "--mt", "none"]
+    run = run_cli([*base, "--enable", "e5_sim"], capsys, monkeypatch)
+    assert run.code == 2 and "not an opt-in signal" in run.err and run.err.count("\n") <= 2
+    monkeypatch.setenv(lm.MODEL_ENV, str(tmp_path / "no-such-model"))
+    lm.scorer.cache_clear()
+    run = run_cli([*base, "--enable", "lm"], capsys, monkeypatch)
+    lm.scorer.cache_clear()
+    assert run.code == 2 and "cannot load the LM" in run.err and run.out == ""
