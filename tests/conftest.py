@@ -127,9 +127,18 @@ def build_tiny_marian(out: Path) -> Path:
     return out
 
 
+def _save_random(out: Path, tok, model_cls, config) -> Path:  # noqa: ANN001
+    """A seeded random-init model of `model_cls` and its tokenizer, saved as a model folder."""
+    import torch
+
+    torch.manual_seed(0)
+    tok.save_pretrained(out)
+    model_cls(config).eval().save_pretrained(out)
+    return out
+
+
 def build_tiny_m2m100(out: Path) -> Path:
     """A random-init 2-layer d=64 M2M100 with a real M2M100Tokenizer (language tokens __xx__)."""
-    import torch
     from transformers import M2M100Config, M2M100ForConditionalGeneration, M2M100Tokenizer
 
     out.mkdir(parents=True, exist_ok=True)
@@ -159,11 +168,7 @@ def build_tiny_m2m100(out: Path) -> Path:
         eos_token_id=2,
         decoder_start_token_id=2,
     )
-    torch.manual_seed(0)
-    model = M2M100ForConditionalGeneration(config).eval()
-    tok.save_pretrained(out)
-    model.save_pretrained(out)
-    return out
+    return _save_random(out, tok, M2M100ForConditionalGeneration, config)
 
 
 @pytest.fixture(scope="session")
@@ -194,7 +199,6 @@ def tiny_m2m100(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def build_tiny_gemma(out: Path) -> Path:
     """A 2-layer d=32 Gemma3ForCausalLM (logit soft-capping on, as in Gemma) and a BPE
     tokenizer trained on the toy pairs, saved as a folder `MTQA_LM_MODEL` can point at."""
-    import torch
     from tokenizers import Tokenizer, models, pre_tokenizers, processors, trainers
     from transformers import Gemma3ForCausalLM, Gemma3TextConfig, PreTrainedTokenizerFast
 
@@ -226,11 +230,7 @@ def build_tiny_gemma(out: Path) -> Path:
         bos_token_id=1,
         eos_token_id=2,
     )
-    torch.manual_seed(0)
-    model = Gemma3ForCausalLM(config).eval()
-    tok.save_pretrained(out)
-    model.save_pretrained(out)
-    return out
+    return _save_random(out, tok, Gemma3ForCausalLM, config)
 
 
 @pytest.fixture(scope="session")
