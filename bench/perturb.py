@@ -9,7 +9,7 @@ risk(perturbed), ties counting one half.
 
 Lines are split by document into two disjoint halves: develop on "dev", report "test".
 
-    python bench/perturb.py --data ../shared/data/wmt22-jaen [--retranslation Online-W] [--enable lm]
+    python bench/perturb.py --data ../shared/data/wmt22-jaen [--retranslation] [--enable lm]
 """
 
 from __future__ import annotations
