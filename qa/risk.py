@@ -163,15 +163,18 @@ def assess(
 def _assess_one(
     r: SegmentResult, x: dict, model: RiskModel | None, cut: float, medians: dict
 ) -> None:
-    risk, reasons = 0.0, []
+    risk, reasons, strongest = 0.0, [], []
     if model is not None and _scored(x, model):
         risk = model.predict(x)
         reasons = _reasons(model, x, medians, r)
+        strongest = _reasons(model, x, medians, r, min_push=0.0)[:1]
     severities = {i.severity for i in r.issues}
     risk = lift(risk, severities)
     reasons = [f"{i.check}: {i.message}" for i in r.issues if i.severity != "minor"] + reasons
     r.risk = risk
     r.flagged = risk >= cut or bool(severities & {"critical", "major"})
+    if r.flagged and not reasons:
+        reasons = strongest  # flagged by many small pushes, none big enough to name alone
     r.reasons = reasons if r.flagged else []
 
 
@@ -183,13 +186,18 @@ def _scored(x: dict, model: RiskModel) -> bool:
 
 
 def _reasons(
-    model: RiskModel, x: dict, medians: dict[str, float], r: SegmentResult | None = None
+    model: RiskModel,
+    x: dict,
+    medians: dict[str, float],
+    r: SegmentResult | None = None,
+    min_push: float = 0.25,
 ) -> list[str]:
-    """Features that pushed the risk up by a meaningful amount, strongest first."""
+    """Features that pushed the risk up by at least `min_push` on the log-odds (a
+    meaningful amount), strongest first."""
     pushes = sorted(zip(model.contributions(x), model.features, strict=True), reverse=True)
     out = []
     for push, f in pushes:
-        if push < 0.25 or x.get(f) is None:
+        if push < min_push or push <= 0 or x.get(f) is None:
             break
         if f == "n_major":
             continue  # the major findings are listed themselves, before these reasons

@@ -65,3 +65,15 @@ def test_segment_missing_one_signal_still_gets_model_risk() -> None:
     risk.assess([full, partial, empty])
     assert partial.risk == pytest.approx(full.risk) and partial.risk > 0
     assert empty.risk == 0.0
+
+
+def test_a_segment_flagged_by_small_pushes_still_names_the_strongest() -> None:
+    # Near the cut no single feature may push by 0.25 on the log-odds: the reviewer must
+    # still be told why (the seed heading, flagged with --enable lm, had no reason at all).
+    mt = risk.load_models()["mt"]
+    base = {f: mt.mean[i] for i, f in enumerate(mt.features) if f not in risk.FINDING_COUNTS}
+    r = result(**{**base, "chrf": base["chrf"] - 3.0})
+    summary = risk.assess([r], threshold=0.0)
+    assert summary["risk_model"] == "mt" and r.flagged
+    assert len(r.reasons) == 1 and r.reasons[0].startswith("chrF")
+    assert max(mt.contributions(risk.features(r))) < 0.25
