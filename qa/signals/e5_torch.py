@@ -26,6 +26,8 @@ import torch
 import torch.nn.functional as F  # noqa: N812 - the torch convention
 from torch import nn
 
+from qa.signals.batching import token_batches
+
 META = "\u2581"  # SentencePiece's metaspace
 QK = 32  # weights per Q4_0 block: fp16 scale + 16 bytes of nibbles
 BLOCK_BYTES = 18
@@ -243,7 +245,7 @@ class TorchE5(nn.Module):
         sums = torch.zeros(len(texts), self.h)
         weight = torch.zeros(len(texts))
         parts: list[list[tuple[int, np.ndarray]]] = [[] for _ in texts]
-        for batch in _batches(windows):
+        for batch in token_batches(windows, lambda w: len(w[2]), TOKEN_BUDGET):
             vecs, states = self._forward([w for _, _, w in batch], layer)
             for row, ((i, a, w), v) in enumerate(zip(batch, vecs, strict=True)):
                 n = max(len(w) - 2, 1)  # content tokens: a long text's windows weigh by size
@@ -271,18 +273,6 @@ class TorchE5(nn.Module):
 
 
 Window = tuple[int, int, list[int]]
-
-
-def _batches(windows: list[Window]) -> list[list[Window]]:
-    """Windows sorted by length, cut into batches of at most TOKEN_BUDGET padded tokens."""
-    ordered = sorted(windows, key=lambda w: len(w[2]))
-    batches: list[list[Window]] = []
-    for w in ordered:  # ascending length: the newest window sets the batch's padded width
-        if batches and (len(batches[-1]) + 1) * len(w[2]) <= TOKEN_BUDGET:
-            batches[-1].append(w)
-        else:
-            batches.append([w])
-    return batches
 
 
 def _bf16_fast() -> bool:

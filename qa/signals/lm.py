@@ -18,6 +18,7 @@ from pathlib import Path
 from qa.errors import InputError
 from qa.model import Segment
 from qa.signals.base import register
+from qa.signals.batching import token_batches
 
 PROMPT = "Japanese: {source}\nEnglish:"
 MODEL_ENV = "MTQA_LM_MODEL"
@@ -33,7 +34,8 @@ class LMScorer:
         from transformers import AutoModelForCausalLM, AutoTokenizer
         from transformers.utils import logging
 
-        logging.disable_progress_bar()  # GGUF dequantizing draws bars on the report's stderr
+        # transformers' own bars (weight loading); the GGUF dequantizing bar is raw tqdm and stays.
+        logging.disable_progress_bar()
         kw: dict = {}
         if where.endswith(".gguf"):
             where, kw["gguf_file"] = str(Path(where).parent), Path(where).name
@@ -52,9 +54,8 @@ class LMScorer:
         """Mean log-probability of each English text's tokens given its prompt."""
         distinct = list(dict.fromkeys(items))  # repeated segments are scored once
         enc = [self.encode(p, e) for p, e in distinct]
-        order = sorted(range(len(enc)), key=lambda i: len(enc[i][0]))
         done: dict[tuple[str, str], float] = {}
-        for batch in _batches(order, [len(ids) for ids, _ in enc]):
+        for batch in token_batches(list(range(len(enc))), lambda k: len(enc[k][0]), BATCH_TOKENS):
             for k, v in zip(batch, self._score_batch([enc[k] for k in batch]), strict=True):
                 done[distinct[k]] = v
         return [done[item] for item in items]
@@ -93,17 +94,6 @@ class LMScorer:
         if self.softcap:
             logits = torch.tanh(logits / self.softcap) * self.softcap
         return torch.log_softmax(logits, -1).gather(1, targets[:, None])[:, 0]
-
-
-def _batches(order: list[int], lengths: list[int]) -> list[list[int]]:
-    """Consecutive runs of `order` (sorted by length) within BATCH_TOKENS padded tokens."""
-    out: list[list[int]] = []
-    for k in order:
-        if out and lengths[k] * (len(out[-1]) + 1) <= BATCH_TOKENS:
-            out[-1].append(k)
-        else:
-            out.append([k])
-    return out
 
 
 def _default_model() -> str:
