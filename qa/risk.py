@@ -163,19 +163,19 @@ def assess(
 def _assess_one(
     r: SegmentResult, x: dict, model: RiskModel | None, cut: float, medians: dict
 ) -> None:
-    risk, reasons, strongest = 0.0, [], []
-    if model is not None and _scored(x, model):
-        risk = model.predict(x)
-        reasons = _reasons(model, x, medians, r)
-        strongest = _reasons(model, x, medians, r, min_push=0.0)[:1]
+    scorer = model if model is not None and _scored(x, model) else None
     severities = {i.severity for i in r.issues}
-    risk = lift(risk, severities)
-    reasons = [f"{i.check}: {i.message}" for i in r.issues if i.severity != "minor"] + reasons
-    r.risk = risk
-    r.flagged = risk >= cut or bool(severities & {"critical", "major"})
-    if r.flagged and not reasons:
-        reasons = strongest  # flagged by many small pushes, none big enough to name alone
-    r.reasons = reasons if r.flagged else []
+    r.risk = lift(scorer.predict(x) if scorer else 0.0, severities)
+    r.flagged = r.risk >= cut or bool(severities & {"critical", "major"})
+    r.reasons = []
+    if not r.flagged:
+        return
+    r.reasons = [f"{i.check}: {i.message}" for i in r.issues if i.severity != "minor"]
+    if scorer is not None:
+        pushes = _reasons(scorer, x, medians, r)
+        if not (r.reasons or pushes):  # flagged by many small pushes: name the strongest
+            pushes = _reasons(scorer, x, medians, r, min_push=0.0)[:1]
+        r.reasons += pushes
 
 
 def _scored(x: dict, model: RiskModel) -> bool:
