@@ -67,10 +67,10 @@ def column(rows: list[dict], name: str) -> np.ndarray:
     return np.array([np.nan if r.get(name) is None else r[name] for r in rows], float)
 
 
-def table(data: wmt22.WMT22) -> str:
+def table(data: wmt22.WMT22, modes: dict[str, list[dict]]) -> str:
+    """`modes`: the feature rows of every DA row, "offline" and "mt" (fit_risk.feature_rows)."""
     z = np.array([r.z_mean for r in data.da])
     lines = np.array([r.line for r in data.da])
-    modes = {m: fit_risk.feature_rows(data, m, False) for m in ("offline", "mt")}
     # Which fitted model's out-of-fold predictions stand for `risk` in each column.
     oof = {
         "risk": {"offline": "offline", "mt": "mt"},
@@ -101,12 +101,12 @@ def table(data: wmt22.WMT22) -> str:
     return "\n".join(out)
 
 
-def lm_table(data: wmt22.WMT22) -> str:
+def lm_table(data: wmt22.WMT22, rows: list[dict]) -> str:
     """The opt-in LM signal, scored on its 1/8 of the documents only (fit_risk.lm_rows), next
-    to e5_match and to the risk models with and without it, out-of-fold, on the same rows."""
+    to e5_match and to the risk models with and without it, out-of-fold, on the same rows.
+    `rows`: the offline feature rows."""
     idx, values = fit_risk.lm_rows(data, False)
     z = np.array([data.da[i].z_mean for i in idx])
-    rows = fit_risk.feature_rows(data, "offline", False)
     cols = {
         "lm alone": np.array(values, float),
         "e5_match alone": column([rows[i] for i in idx], "e5_match"),
@@ -132,9 +132,10 @@ def main() -> None:
         f"WMT22 ja-en, {len(data.da)} DA rows, {len(data.systems)} systems; "
         "positive = agrees with crowd z_mean; risk = out-of-fold (bench/fit_risk.py)\n"
     )
-    print(table(data))
+    modes = {m: fit_risk.feature_rows(data, m, False) for m in ("offline", "mt")}
+    print(table(data, modes))
     print(f"\nOpt-in LM (`--enable lm`), on 1/{fit_risk.LM_SHARE} of the documents:\n")
-    print(lm_table(data))
+    print(lm_table(data, modes["offline"]))
 
 
 if __name__ == "__main__":
