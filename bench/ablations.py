@@ -10,6 +10,11 @@ README's "tried, did not help" numbers can be re-run:
   token has it as best match too), or a signed length ratio: would the crowd scores let the
   model weigh source coverage, which omissions lower?
 - a negation-count gap feature (`|English negations - source negations|`);
+- the e5 token match shrunk towards its median for short segments (few tokens make a noisy
+  mean: would the heading 「中ロ共同声明の内容」 stop looking poor?), `(n·match + k·median) /
+  (n + k)` with n the shorter side's token count;
+- document context: each signal's mean over the rated rows of the same document and system
+  (the translation as a whole), beside the segment's own values;
 - how findings enter risk: the shipped lift above every unflagged segment, no lift, a
   critical-count feature, a floor at the standard cut.
 
@@ -91,6 +96,30 @@ def negation_gap(segs: list) -> np.ndarray:
     )
 
 
+def token_counts(segs: list) -> np.ndarray:
+    """Tokens of the shorter side under e5's tokenizer (0 for a blank side)."""
+    tok = embed._model().tok
+    return np.array(
+        [min(len(tok.encode(s.source or "")), len(tok.encode(s.target or ""))) for s in segs],
+        float,
+    )
+
+
+def shrunk(match: np.ndarray, n: np.ndarray, k: float) -> np.ndarray:
+    median = float(np.nanmedian(match))
+    return (n * match + k * median) / (n + k)
+
+
+def document_means(x: np.ndarray, da: list) -> np.ndarray:
+    """Each column's mean over the rows of the same (document, system)."""
+    keys = [(r.doc_id, r.system) for r in da]
+    index: dict[tuple, list[int]] = {}
+    for i, k in enumerate(keys):
+        index.setdefault(k, []).append(i)
+    means = {k: x[v].mean(0) for k, v in index.items()}
+    return np.array([means[k] for k in keys])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=wmt22.DEFAULT_DATA)
@@ -133,6 +162,17 @@ def main() -> None:
         ),
         "+ signed length ratio": tau(lifted(cv(np.c_[base, fit_risk.matrix(rows, ["len_ratio"])]))),
         "+ negation-count gap": tau(lifted(cv(np.c_[base, negation_gap(segs)]))),
+    }
+    n_tok, match = token_counts(segs), base[:, names.index("e5_match")]
+    for k in (2, 5, 10):
+        table[f"e5_match shrunk for short segments, k={k}"] = tau(
+            lifted(cv(with_match(shrunk(match, n_tok, k))))
+        )
+    signals = [i for i, n in enumerate(names) if n not in risk.FINDING_COUNTS]
+    table["+ document means of the signals"] = tau(
+        lifted(cv(np.c_[base, document_means(base[:, signals], data.da)]))
+    )
+    table |= {
         "no lift (model order only)": tau(plain),
     }
     crit = np.array([r["n_critical"] for r in rows])
