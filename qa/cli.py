@@ -197,9 +197,10 @@ def _expand_disabled(disable: list[str], names: set[str]) -> list[str]:
 
 
 def _check_enabled(enable: list[str]) -> None:
+    from qa.api import _load_plugins
     from qa.signals import SIGNALS
 
-    _known_names()
+    _load_plugins()
     for name in enable:
         if name not in SIGNALS or not SIGNALS[name].opt_in:
             opt_in = ", ".join(n for n, s in SIGNALS.items() if s.opt_in)

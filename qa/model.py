@@ -28,6 +28,11 @@ class Segment:
     # How the segment was aligned, e.g. "1-1", "2-1", "1-0" (omission), "0-1" (addition).
     link: str | None = None
 
+    @property
+    def has_both_sides(self) -> bool:
+        """Source and target both hold text (not None, not only whitespace)."""
+        return bool(self.source and self.source.strip() and self.target and self.target.strip())
+
 
 @dataclass
 class Issue:

@@ -169,13 +169,9 @@ def target_negations(text: str, explicit_only: bool = False) -> list[tuple[int, 
     return [m.span() for m in _EN_WORD.finditer(text) if _en_negative(m.group(), explicit_only)]
 
 
-def _usable(seg: Segment) -> bool:
-    return bool(seg.source and seg.source.strip() and seg.target and seg.target.strip())
-
-
 @register("negation_lost", "major", "The source negates but the translation does not")
 def negation_lost(seg: Segment, ctx: Context) -> Iterator[Issue]:
-    if not _usable(seg):
+    if not seg.has_both_sides:
         return
     negs = source_negations(seg.source or "")
     if negs and not target_negations(seg.target or ""):
@@ -200,7 +196,7 @@ _NEVER_NEGATED = re.compile(
 
 @register("negation_added", "critical", "The translation negates but the source does not")
 def negation_added(seg: Segment, ctx: Context) -> Iterator[Issue]:
-    if not _usable(seg):
+    if not seg.has_both_sides:
         return
     source = _NEVER_NEGATED.sub("。", seg.source or "")
     if source_negations(source, all_forms=True) or source_negative_words(source):
@@ -239,7 +235,7 @@ def negation_extra(seg: Segment, ctx: Context) -> Iterator[Issue]:
     a blind person"): more English negations (not, n't, never, without, un-/-less words; not
     the leaning ones like "only", "few") than the source has negated predicates and negative
     words together, one of them explicit. Sources with none are `negation_added`'s."""
-    if not _usable(seg):
+    if not seg.has_both_sides:
         return
     source, target = seg.source or "", seg.target or ""
     licensed = licensed_count(source)

@@ -25,15 +25,11 @@ def log_ratio(source: str, target: str) -> float:
     return math.log((chars(target) + 1) / (chars(source) + 1))
 
 
-def _usable(seg: Segment) -> bool:
-    return bool(seg.source and seg.source.strip() and seg.target and seg.target.strip())
-
-
 @register("len_ratio", "Log length ratio target/source minus the human-translation median")
 def len_ratio(segments: list[Segment]) -> list[float | None]:
     median = calibration()["len_log_ratio_median"]
     return [
-        log_ratio(s.source, s.target) - median if _usable(s) else None  # type: ignore[arg-type]
+        log_ratio(s.source, s.target) - median if s.has_both_sides else None  # type: ignore[arg-type]
         for s in segments
     ]
 

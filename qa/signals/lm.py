@@ -123,9 +123,9 @@ def scorer() -> LMScorer:
 @register("lm", "English LM log-prob of the target after its source (opt-in: --enable lm)",
           opt_in=True)  # fmt: skip
 def lm(segments: list[Segment]) -> list[float | None]:
-    ok = [bool(s.source and s.source.strip() and s.target and s.target.strip()) for s in segments]
+    ok = [s.has_both_sides for s in segments]
     items = [
-        (PROMPT.format(source=s.source.strip()), (s.target or "").strip())  # type: ignore[union-attr]
+        (PROMPT.format(source=(s.source or "").strip()), (s.target or "").strip())
         for s, use in zip(segments, ok, strict=True)
         if use
     ]
