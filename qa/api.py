@@ -1,61 +1,33 @@
-"""The library entry point: `check(segments, ...) -> Result`. The CLI is a thin layer on it."""
+"""The library's entry points, thin shells over `qa.pipeline.run`:
+
+    qa.check(sources, targets)           lists of strings (or a list of Segments)
+    qa.check_files(source, target)       paths: two documents, two aligned files, or one table
+
+Both take the same options and return the same `Result`. Pass `models=qa.Models(...)` to reuse
+loaded models across calls (a notebook loop, a batch job).
+"""
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
-from qa import metrics, risk
-from qa.checks.base import Context, run_checks
-from qa.model import Result, Segment, SegmentResult
-from qa.signals.base import run_signals
+from qa.model import Result, Segment
+from qa.pipeline import Inputs, Settings, run
+from qa.runtime import Models
 from qa.translate.base import Translator
 
 
-def _load_plugins() -> None:
-    """Import the modules that register checks and signals (kept out of `import qa`)."""
-    import qa.checks.all  # noqa: F401
-    import qa.signals.all  # noqa: F401
-
-
-def retranslate(segments: list[Segment], translator: Translator | None) -> None:
-    """Fill `retranslation` for segments that have a source and none yet."""
-    if translator is None:
-        return
-    todo = [s for s in segments if s.retranslation is None and s.source and s.source.strip()]
-    texts = [s.source or "" for s in todo]  # non-empty: filtered above
-    for seg, text in zip(todo, translator.translate(texts), strict=True):
-        seg.retranslation = text
-
-
-def evaluate(
-    segments: list[Segment],
-    *,
-    disable: Iterable[str] = (),
-    enable: Iterable[str] = (),
-    glossary: dict[str, str] | None = None,
-    unit: str = "segment",
-) -> list[SegmentResult]:
-    """Scores (sacrebleu metrics + signals) and rule findings for every segment."""
-    _load_plugins()
-    disabled = set(disable)
-    results = [SegmentResult(segment=s) for s in segments]
-    for r, row in zip(results, metrics.segment_scores(segments), strict=True):
-        r.scores.update(row)
-    for name, values in run_signals(segments, disabled, enable).items():
-        for r, v in zip(results, values, strict=True):
-            r.scores[name] = v
-    ctx = Context(glossary=glossary or {}, segments=segments, unit=unit)
-    for r in results:
-        r.issues = run_checks(r.segment, ctx, disabled)
-    return results
-
-
 def check(
-    segments: list[Segment],
+    sources: Sequence[str | None] | Sequence[Segment],
+    targets: Sequence[str | None] | None = None,
     *,
+    retranslations: Sequence[str | None] | None = None,
+    references: Sequence[str | None] | None = None,
+    ids: Sequence[str] | None = None,
     translator: Translator | None = None,
+    models: Models | None = None,
     preset: str = "standard",
     threshold: float | None = None,
     disable: Iterable[str] = (),
@@ -63,30 +35,93 @@ def check(
     glossary: dict[str, str] | None = None,
     meta: dict[str, Any] | None = None,
 ) -> Result:
-    """Retranslate (when a translator is given), score, check and flag every segment."""
-    retranslate(segments, translator)
-    unit = (meta or {}).get("level", "segment")
-    results = evaluate(segments, disable=disable, enable=enable, glossary=glossary, unit=unit)
-    flagging = risk.assess(results, preset=preset, threshold=threshold)
-    corpus, sigs = metrics.corpus_scores(segments)
-    if corpus:
-        sigs.update(metrics.sentence_signatures())
-    summary = {
-        **(meta or {}),
-        "mt": _mt_summary(segments, translator),
-        "segments": len(results),
-        "flagged": sum(r.flagged for r in results),
-        **flagging,
-        "issues_by_check": dict(Counter(i.check for r in results for i in r.issues)),
-        "issues_by_severity": dict(Counter(i.severity for r in results for i in r.issues)),
-        "corpus_scores": corpus,
-    }
-    return Result(segments=results, summary=summary, signatures=sigs)
+    """Score, check and flag each (source, target) pair; retranslate when given a translator.
+
+    `sources` and `targets` are parallel lists of strings (None or "" for a missing side), or
+    `sources` is a list of `Segment`s and `targets` is omitted. `retranslations` (precomputed
+    MT) and `references` (human translations) are optional parallel lists."""
+    segments = to_segments(sources, targets, retranslations, references, ids)
+    settings = _settings(preset, threshold, disable, enable, glossary)
+    return run(segments, settings, _models(models, translator), meta)
 
 
-def _mt_summary(segments: list[Segment], translator: Translator | None) -> str:
-    if translator is not None:
-        return translator.name
-    if any(s.retranslation is not None for s in segments):
-        return "precomputed"
-    return "none: no retranslation, so no chrF/BLEU/TER against MT; risk from offline signals"
+def check_files(
+    source: Path | str,
+    target: Path | str | None = None,
+    *,
+    aligned: bool = False,
+    retranslation: Path | str | None = None,
+    level: str = "paragraph",
+    translator: Translator | None = None,
+    models: Models | None = None,
+    preset: str = "standard",
+    threshold: float | None = None,
+    disable: Iterable[str] = (),
+    enable: Iterable[str] = (),
+    glossary: dict[str, str] | None = None,
+) -> Result:
+    """Check files: one table/XLIFF/TMX (`target` None), two line-aligned files (`aligned`),
+    or two documents (segmented at `level` and aligned)."""
+    inputs = Inputs(
+        source=Path(source),
+        target=Path(target) if target is not None else None,
+        aligned=aligned,
+        retranslation=Path(retranslation) if retranslation is not None else None,
+    )
+    settings = _settings(preset, threshold, disable, enable, glossary, level)
+    return run(inputs, settings, _models(models, translator))
+
+
+def to_segments(
+    sources: Sequence[str | None] | Sequence[Segment],
+    targets: Sequence[str | None] | None = None,
+    retranslations: Sequence[str | None] | None = None,
+    references: Sequence[str | None] | None = None,
+    ids: Sequence[str] | None = None,
+) -> list[Segment]:
+    """Segments from parallel lists (ids "1", "2", … unless given); Segments pass through."""
+    if targets is None:
+        if not all(isinstance(s, Segment) for s in sources):
+            raise TypeError("check(sources, targets): give the targets, or a list of Segments")
+        return list(sources)  # type: ignore[arg-type]
+    n = len(sources)
+    for name, col in (("targets", targets), ("retranslations", retranslations),
+                      ("references", references), ("ids", ids)):  # fmt: skip
+        if col is not None and len(col) != n:
+            raise ValueError(f"{n} sources but {len(col)} {name}")
+    return [
+        Segment(
+            id=ids[k] if ids is not None else str(k + 1),
+            source=sources[k],  # type: ignore[arg-type]
+            target=targets[k],
+            retranslation=retranslations[k] if retranslations is not None else None,
+            reference=references[k] if references is not None else None,
+        )
+        for k in range(n)
+    ]
+
+
+def _settings(
+    preset: str,
+    threshold: float | None,
+    disable: Iterable[str],
+    enable: Iterable[str],
+    glossary: dict[str, str] | None,
+    level: str = "paragraph",
+) -> Settings:
+    return Settings(
+        preset=preset,
+        threshold=threshold,
+        disable=tuple(disable),
+        enable=tuple(enable),
+        glossary=glossary or {},
+        level=level,
+    )
+
+
+def _models(models: Models | None, translator: Translator | None) -> Models:
+    if models is None:
+        return Models(translator)
+    if translator is not None and models.translator is not translator:
+        raise ValueError("give the translator in Models(translator) or as translator=, not both")
+    return models

@@ -89,19 +89,24 @@ def check(
     fail_on_flag: Annotated[bool, typer.Option(help="Exit 1 when any segment is flagged.")] = False,
 ) -> None:
     """Check a translation: retranslate, score, run checks, flag segments for review."""
-    from qa import api
     from qa.io.glossary import read_glossary
-    from qa.io.read import read_input
+    from qa.pipeline import Inputs, Settings, resolve_names, run
     from qa.report import render, write_atomic
     from qa.report.table import print_table
+    from qa.runtime import Models
     from qa.translate import load_translator
-    from qa.translate.precomputed import read_retranslations
 
     out_fmt = _output_format(fmt, output)
     _guard_inputs(output, [source, target, retranslation, glossary])
-    disable = _expand_disabled(disable, _known_names())
-    _check_enabled(enable)
-    terms = read_glossary(glossary) if glossary else None
+    disabled, enabled = resolve_names(disable, enable)
+    settings = Settings(
+        preset=preset.value,
+        threshold=threshold,
+        disable=disabled,
+        enable=enabled,
+        glossary=read_glossary(glossary) if glossary else {},
+        level=level.value,
+    )
     translator = None
     if retranslation is None:
         translator = load_translator(
@@ -113,37 +118,15 @@ def check(
             max_new_tokens=max_new_tokens,
             use_cache=cache,
         )
-    documents = target is not None and not aligned
-    segments, meta = read_input(
-        source,
-        target,
-        aligned=aligned,
-        level=level.value,
-        translator=translator,
-        retranslation=retranslation if documents else None,
-    )
-    if retranslation is not None and not documents:
-        for seg, text in zip(
-            segments, read_retranslations(retranslation, len(segments)), strict=True
-        ):
-            seg.retranslation = text
-    result = api.check(
-        segments,
-        translator=translator,
-        preset=preset.value,
-        threshold=threshold,
-        disable=disable,
-        enable=enable,
-        glossary=terms,
-        meta=meta,
-    )
+    inputs = Inputs(source, target, aligned=aligned, retranslation=retranslation)
+    result = run(inputs, settings, Models(translator))
     if out_fmt == "table":
         print_table(result, Console(), show_all=show_all)
     elif output is not None:
         write_atomic(output, render(result, out_fmt))
     else:
         sys.stdout.write(render(result, out_fmt))
-    if fail_on_flag and result.summary["flagged"]:
+    if fail_on_flag and result.summary.flagged:
         raise typer.Exit(1)
 
 
@@ -184,45 +167,14 @@ def _guard_inputs(output: Path | None, inputs: list[Path | None]) -> None:
             raise InputError(f"{output}: refusing to overwrite an input file with the report")
 
 
-def _expand_disabled(disable: list[str], names: set[str]) -> list[str]:
-    """Each name, or a family: `e5` turns off e5_sim, e5_match and e5_retr; `quotes` every
-    quotes_* check."""
-    out = []
-    for d in disable:
-        members = [n for n in names if n == d or n.startswith(d + "_")]
-        if not members:
-            raise InputError(f"--disable: unknown check or signal {d!r} (see `mtqa checks list`)")
-        out += members
-    return out
-
-
-def _check_enabled(enable: list[str]) -> None:
-    from qa.api import _load_plugins
-    from qa.signals import SIGNALS
-
-    _load_plugins()
-    for name in enable:
-        if name not in SIGNALS or not SIGNALS[name].opt_in:
-            opt_in = ", ".join(n for n, s in SIGNALS.items() if s.opt_in)
-            raise InputError(f"--enable: {name!r} is not an opt-in signal (those are: {opt_in})")
-
-
-def _known_names() -> set[str]:
-    from qa.api import _load_plugins
-    from qa.checks import CHECKS
-    from qa.signals import SIGNALS
-
-    _load_plugins()
-    return set(CHECKS) | set(SIGNALS)
-
-
 @checks_app.command("list")
 def checks_list() -> None:
     """Every registered rule check (with severity) and numeric signal."""
     from qa.checks import CHECKS
+    from qa.pipeline import load_plugins
     from qa.signals import SIGNALS
 
-    _known_names()
+    load_plugins()
     for c in CHECKS.values():
         typer.echo(f"check   {c.name:24} {c.severity:8} {c.title}")
     for s in SIGNALS.values():
@@ -232,7 +184,7 @@ def checks_list() -> None:
 @models_app.command("list")
 def models_list() -> None:
     """Known MT models, their licences, and whether each is in the local cache."""
-    from qa.translate.registry import list_models
+    from qa.translate.catalog import list_models
 
     for m in list_models():
         state = "pulled" if m.get("pulled") else "not pulled"
@@ -250,7 +202,7 @@ def models_pull(
     ct2: Annotated[bool, typer.Option(help="Also convert to CTranslate2 (fast CPU path).")] = False,
 ) -> None:
     """Download a model into the cache (needs network access to the Hugging Face Hub)."""
-    from qa.translate.registry import pull
+    from qa.translate.pull import pull
 
     typer.echo(str(pull(name, ct2=ct2)))
 

@@ -142,6 +142,14 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
+_PARENS = re.compile(r"\([^)]*\)")
+
+
+def drop_parens(gloss: str, replacement: str = " ") -> str:
+    """A gloss without its parenthesised notes ("(esp.) supply" → " supply")."""
+    return _PARENS.sub(replacement, gloss)
+
+
 def romaji_key(word: str) -> str:
     """A spelling-insensitive key for a romanised Japanese name."""
     w = fold(word)

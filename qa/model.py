@@ -6,7 +6,7 @@ renders the same Result. Field names here are the stable JSON schema other tools
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Severity = Literal["critical", "major", "minor"]
@@ -43,6 +43,8 @@ class Issue:
     message: str
     span: tuple[int, int] | None = None
     side: Literal["source", "target"] = "target"
+    # Structured detail for programs (e.g. {"terms": [...]} of dict_terms): never parse messages.
+    data: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -53,6 +55,8 @@ class Issue:
         if self.span is not None:
             d["span"] = list(self.span)
             d["side"] = self.side
+        if self.data is not None:
+            d["data"] = self.data
         return d
 
 
@@ -63,7 +67,10 @@ class SegmentResult:
     issues: list[Issue] = field(default_factory=list)
     risk: float = 0.0
     flagged: bool = False
+    # Why a flagged segment was flagged: its critical/major findings ("check: message"), then
+    # `evidence`, the risk model's strongest pushes in words.
     reasons: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         s = self.segment
@@ -88,18 +95,55 @@ class SegmentResult:
         return d
 
 
+@dataclass(frozen=True)
+class Flagging:
+    """How segments were flagged: the risk model used and the cut on its risk."""
+
+    risk_model: str | None
+    risk_features: list[str]
+    threshold: float
+    preset: str | None  # None when --threshold overrode the preset
+
+
+@dataclass
+class Summary:
+    """Run-level facts. `to_dict` is the stable JSON form: the reader's facts first (input kind,
+    level, encodings, unit counts), then these fields, with `flagging` spread in."""
+
+    input: dict[str, Any]
+    mt: str
+    segments: int
+    flagged: int
+    flagging: Flagging
+    issues_by_check: dict[str, int]
+    issues_by_severity: dict[str, int]
+    corpus_scores: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.input,
+            "mt": self.mt,
+            "segments": self.segments,
+            "flagged": self.flagged,
+            **asdict(self.flagging),
+            "issues_by_check": self.issues_by_check,
+            "issues_by_severity": self.issues_by_severity,
+            "corpus_scores": self.corpus_scores,
+        }
+
+
 @dataclass
 class Result:
     """Everything one `check` run produced; every output format renders this object."""
 
     segments: list[SegmentResult]
-    summary: dict[str, Any] = field(default_factory=dict)
+    summary: Summary
     signatures: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "segments": [r.to_dict() for r in self.segments],
-            "summary": self.summary,
+            "summary": self.summary.to_dict(),
             "signatures": self.signatures,
         }
 

@@ -14,15 +14,14 @@ A reviewer acts on each such finding anyway, and ranking by risk then puts them 
 
 from __future__ import annotations
 
-import json
 import math
 import statistics
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
-from qa.model import SegmentResult
+from qa.data import risk_file
+from qa.model import Flagging, SegmentResult
 
 CRITICAL_FLOOR = 0.95
 MAJOR_FLOOR = 0.6
@@ -78,19 +77,8 @@ class RiskModel:
 
 
 @cache
-def _data() -> dict:
-    text = resources.files("qa.data").joinpath("risk_model.json").read_text(encoding="utf-8")
-    return json.loads(text)
-
-
-def calibration() -> dict[str, float]:
-    """Constants some signals need, fitted on data by bench/fit_risk.py (e.g. length ratio)."""
-    return _data()["calibration"]
-
-
-@cache
 def load_models() -> dict[str, RiskModel]:
-    raw = _data()["models"]
+    raw = risk_file()["models"]
     return {
         name: RiskModel(
             name=name,
@@ -140,8 +128,8 @@ def threshold_for(model: RiskModel | None, preset: str, threshold: float | None)
 
 def assess(
     results: list[SegmentResult], preset: str = "standard", threshold: float | None = None
-) -> dict:
-    """Fill risk, flagged and reasons in place; return what the summary should record."""
+) -> Flagging:
+    """Fill risk, flagged, reasons and evidence in place; return how flagging was done."""
     rows = [features(r) for r in results]
     available = {k for x in rows for k, v in x.items() if v is not None}
     model = choose_model(available)
@@ -152,12 +140,12 @@ def assess(
     medians = _medians(usable or rows, model.features if model else ())
     for r, x in zip(results, rows, strict=True):
         _assess_one(r, x, model, cut, medians)
-    return {
-        "risk_model": model.name if model else None,
-        "risk_features": list(model.features) if model else [],
-        "threshold": cut,
-        "preset": preset if threshold is None else None,
-    }
+    return Flagging(
+        risk_model=model.name if model else None,
+        risk_features=list(model.features) if model else [],
+        threshold=cut,
+        preset=preset if threshold is None else None,
+    )
 
 
 def _assess_one(
@@ -167,15 +155,15 @@ def _assess_one(
     severities = {i.severity for i in r.issues}
     r.risk = lift(scorer.predict(x) if scorer else 0.0, severities)
     r.flagged = r.risk >= cut or bool(severities & {"critical", "major"})
-    r.reasons = []
+    r.reasons, r.evidence = [], []
     if not r.flagged:
         return
-    r.reasons = [f"{i.check}: {i.message}" for i in r.issues if i.severity != "minor"]
+    findings = [f"{i.check}: {i.message}" for i in r.issues if i.severity != "minor"]
     if scorer is not None:
-        pushes = _reasons(scorer, x, medians, r)
-        if not (r.reasons or pushes):  # flagged by many small pushes: name the strongest
-            pushes = _reasons(scorer, x, medians, r, min_push=0.0)[:1]
-        r.reasons += pushes
+        r.evidence = _reasons(scorer, x, medians, r)
+        if not (findings or r.evidence):  # flagged by many small pushes: name the strongest
+            r.evidence = _reasons(scorer, x, medians, r, min_push=0.0)[:1]
+    r.reasons = findings + r.evidence
 
 
 def _scored(x: dict, model: RiskModel) -> bool:
@@ -209,11 +197,7 @@ def _reasons(
 
 def _terms_text(r: SegmentResult | None, coverage: float) -> str:
     """E.g. "3 of 9 source terms not found in target: 天然ガス, 供給, …" (dict_terms findings)."""
-    words = [
-        i.message.rsplit(": ", 1)[-1].split(" (")[0]
-        for i in (r.issues if r else [])
-        if i.check == "dict_terms"
-    ]
+    words = [i.data["term"] for i in (r.issues if r else []) if i.check == "dict_terms" and i.data]
     if not words or coverage >= 1:
         return f"dictionary coverage {coverage:.2f}"
     total = round(len(words) / (1 - coverage))

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from qa.align import AlignConfig, Link, align
+from tests.helpers import shared_models
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("MTQA_SHARED", ROOT.parent / "shared"))
@@ -112,7 +113,7 @@ def test_wmt22_synthetic_document_alignment():
     syn = bench.perturb(
         [src[i] for i in take], [ref[i] for i in take], foreign, np.random.default_rng(3)
     )
-    links = align(syn.src, syn.tgt)
+    links = align(syn.src, syn.tgt, embed=shared_models().embedder.matrix)
     m = bench.score(links, syn.gold)
     assert m["F1"] >= 0.9, m
     gold_skips = {g for g in syn.gold if not g[0] or not g[1]}

@@ -9,8 +9,8 @@ import pytest
 
 from qa.errors import InputError
 from qa.io.bilingual import read_bilingual
-from qa.io.read import read_input
-from tests.cli_helpers import run_cli
+from qa.io.read import read_segments
+from tests.helpers import run_cli
 
 XLIFF12 = """<?xml version="1.0" encoding="UTF-8"?>
 <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
@@ -199,10 +199,10 @@ def test_external_entities_are_not_resolved(tmp_path: Path) -> None:
 
 
 def test_read_input_dispatches_single_bilingual_file(tmp_path: Path) -> None:
-    segs, meta = read_input(write(tmp_path, "m.TMX", TMX), None)
+    segs, meta = read_segments(write(tmp_path, "m.TMX", TMX), None)
     assert meta["input"] == "tmx" and segs[0].id == "t1"
     with pytest.raises(InputError, match=r"\.xlf, \.xliff or \.tmx"):
-        read_input(write(tmp_path, "notes.txt", "x"), None)
+        read_segments(write(tmp_path, "notes.txt", "x"), None)
 
 
 def test_cli_flags_untranslated_xliff_unit(tmp_path: Path, capsys, monkeypatch) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.checks.base import CHECKS, Context
+from qa.checks.base import CHECKS
 from qa.checks.doubled import doubled_words
 from qa.checks.glossary import glossary
 from qa.checks.negation import (
@@ -23,14 +23,7 @@ from qa.checks.punctuation import punctuation_final, punctuation_japanese
 from qa.checks.quotes import quotes_dropped, quotes_spacing, quotes_unbalanced
 from qa.checks.truncated import truncated
 from qa.checks.untranslated import untranslated
-from qa.model import Segment
-
-CTX = Context()
-
-
-def run(fn, source: str | None, target: str | None, ctx: Context = CTX) -> list:
-    return list(fn(Segment("1", source, target), ctx))
-
+from tests.helpers import run
 
 # ------------------------------------------------------------------ numbers
 
@@ -286,12 +279,12 @@ def test_legitimate_endings_are_not_truncated(target: str) -> None:
 
 
 def test_glossary_term_missing_is_major_on_source_span() -> None:
-    ctx = Context(glossary={"サーバー": "server"})
+    ctx = {"glossary": {"サーバー": "server"}}
     src = "サーバーを再起動してください。"
-    [issue] = run(glossary, src, "Please restart the host.", ctx)
+    [issue] = run(glossary, src, "Please restart the host.", **ctx)
     assert issue.severity == "major" and issue.side == "source" and issue.span == (0, 4)
-    assert run(glossary, src, "Please restart the Servers.", ctx) == []
-    assert run(glossary, "再起動してください。", "Please restart.", ctx) == []
+    assert run(glossary, src, "Please restart the Servers.", **ctx) == []
+    assert run(glossary, "再起動してください。", "Please restart.", **ctx) == []
 
 
 # ------------------------------------------------------------------ negation
@@ -467,11 +460,9 @@ ODD = [None, "", "   ", "\x00", "。", "「", "）", "1,", "〇〇", "'", '"', "
                                   "punctuation_final", "punctuation_japanese", "glossary",
                                   "negation_lost", "negation_added"])  # fmt: skip
 def test_checks_survive_odd_text(name: str) -> None:
-    fn = CHECKS[name].fn
-    ctx = Context(glossary={"「": "x"})
     for s in ODD:
         for t in ODD:
-            for issue in fn(Segment("1", s, t), ctx):
+            for issue in run(name, s, t, glossary={"「": "x"}):
                 assert issue.severity == CHECKS[name].severity
 
 

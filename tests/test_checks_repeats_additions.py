@@ -5,16 +5,9 @@ from __future__ import annotations
 import pytest
 
 from qa.checks.added_sentence import added_sentence
-from qa.checks.base import Context
 from qa.checks.doubled import doubled_words
 from qa.model import Segment
-
-CTX = Context()
-
-
-def run(fn, source: str | None, target: str | None) -> list:
-    return list(fn(Segment("1", source, target), CTX))
-
+from tests.helpers import check_segments, run
 
 # ------------------------------------------------------------------ doubled words
 
@@ -73,8 +66,9 @@ def test_split_sentence_and_matching_counts_pass() -> None:
 
 
 def test_a_run_embeds_all_candidate_sentences_in_one_pass(monkeypatch: pytest.MonkeyPatch) -> None:
-    from qa.signals import embed
+    from qa.runtime import Models
 
+    models = Models()
     segs = [
         Segment(
             str(i),
@@ -84,9 +78,10 @@ def test_a_run_embeds_all_candidate_sentences_in_one_pass(monkeypatch: pytest.Mo
         for i, (ja, en) in enumerate([("大阪", "Osaka"), ("京都", "Kyoto"), ("札幌", "Sapporo")])
     ]
     calls = []
-    run_once = embed._run
-    monkeypatch.setattr(embed, "_run", lambda todo: (calls.append(len(todo)), run_once(todo)))
-    ctx = Context(segments=segs)
-    found = [list(added_sentence(s, ctx)) for s in segs]
+    run_once = models.embedder._run
+    monkeypatch.setattr(
+        models.embedder, "_run", lambda todo: (calls.append(len(todo)), run_once(todo))
+    )
+    found = check_segments(added_sentence, segs, models=models)
     assert len(calls) == 1  # every segment's texts went into the first forward pass
     assert [len(f) for f in found] == [1, 1, 1]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import run_cli
+from tests.helpers import run_cli
 
 SRC = ["猫が二匹います。", "今日は晴れです。", "彼は本を読んだ。", "駅はどこですか。"]
 TGT = ["There are two cats.", "It is sunny today.", "", "Where is the station?"]

@@ -7,13 +7,12 @@ from pathlib import Path
 import pytest
 
 from qa.checks.alignment import addition, omission
-from qa.checks.base import Context
 from qa.checks.untranslated import untranslated
-from qa.io.documents import read_document_pair
 from qa.io.encoding import read_text
 from qa.lang import is_japanese
 from qa.model import Segment
 from qa.segment import segment_english, segment_japanese
+from tests.helpers import read_docs, run_seg
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "seeds" / "001_73f24af76b2dcb60.txt"
@@ -26,7 +25,7 @@ pytestmark = pytest.mark.skipif(not SRC.exists(), reason="seed documents not fou
 @pytest.fixture(scope="module", params=["e5", "retranslation"])
 def seed_run(request):
     rt = RT if request.param == "retranslation" else None
-    return read_document_pair(SRC, TGT, retranslation_path=rt)
+    return read_docs(SRC, TGT, rt)
 
 
 def _paragraphs():
@@ -55,9 +54,8 @@ def test_headline_and_last_paragraph_are_omissions(seed_run):
     _, _, src, _ = _paragraphs()
     omitted = [s for s in segments if s.link == "1-0"]
     assert [s.source for s in omitted] == [src[0].text, src[-1].text]
-    ctx = Context(unit="paragraph")
     for s in omitted:
-        (issue,) = omission(s, ctx)
+        (issue,) = run_seg(omission, s, unit="paragraph")
         assert issue.severity == "critical" and "source paragraph" in issue.message
     assert not [s for s in segments if s.link == "0-1"]  # nothing in the target is extra
 
@@ -81,12 +79,12 @@ def test_japanese_left_in_target_is_untranslated_not_addition(seed_run):
     for k, text in enumerate(japanese):
         seg = by_target[text]
         assert seg.link == "1-1" and seg.source == src[8 + k].text
-        issues = list(untranslated(seg, Context()))
+        issues = run_seg(untranslated, seg)
         assert [i.severity for i in issues] == ["critical"]
 
 
 def test_retranslation_is_attached_to_source_segments():
-    segments, meta = read_document_pair(SRC, TGT, retranslation_path=RT)
+    segments, meta = read_docs(SRC, TGT, RT)
     assert meta["aligner"] == "chrf+e5"
     headline = next(s for s in segments if s.link == "1-0" and s.source_span[0] == 0)
     assert headline.retranslation.startswith("China-Russia summit")
@@ -94,14 +92,14 @@ def test_retranslation_is_attached_to_source_segments():
 
 def test_partly_japanese_target_gets_a_span_per_run():
     seg = Segment("1", "中国の習近平国家主席", "President 習近平 met Putin in 北京市 today.")
-    issues = list(untranslated(seg, Context()))
+    issues = run_seg(untranslated, seg)
     assert [i.severity for i in issues] == ["major", "major"]
     assert [seg.target[a:b] for a, b in (i.span for i in issues)] == ["習近平", "北京市"]
 
 
 def test_running_japanese_phrase_in_english_is_critical():
     seg = Segment("1", "彼は「今日は晴れです」と言った。", "He said 今日は晴れです and left.")
-    (issue,) = untranslated(seg, Context())
+    (issue,) = run_seg(untranslated, seg)
     assert issue.severity == "critical" and seg.target[slice(*issue.span)] == "今日は晴れです"
 
 
@@ -110,7 +108,7 @@ def test_cp932_documents_report_encoding_and_offsets(tmp_path):
     tgt = "They met in Beijing.\n\n共同声明を発表した。\n"
     (tmp_path / "s.txt").write_bytes(src.encode("cp932"))
     (tmp_path / "t.txt").write_bytes(tgt.encode("cp932"))
-    segments, meta = read_document_pair(tmp_path / "s.txt", tmp_path / "t.txt", level="sentence")
+    segments, meta = read_docs(tmp_path / "s.txt", tmp_path / "t.txt", level="sentence")
     assert meta["source_encoding"] == "cp932" and meta["level"] == "sentence"
     seg = segments[-1]  # the Japanese copied into the target pairs with its source
     assert seg.link == "1-1" and seg.source == seg.target == "共同声明を発表した。"
@@ -119,9 +117,9 @@ def test_cp932_documents_report_encoding_and_offsets(tmp_path):
 
 
 def test_addition_and_short_omission_issues():
-    ctx = Context(unit="sentence")
-    issues = list(addition(Segment("9", None, "An extra paragraph."), ctx))
+    ctx = {"unit": "sentence"}
+    issues = run_seg(addition, Segment("9", None, "An extra paragraph."), **ctx)
     assert [(i.check, i.severity) for i in issues] == [("addition", "major")]
     assert "target sentence" in issues[0].message
-    assert [i.severity for i in omission(Segment("3", "※1", None), ctx)] == ["minor"]
-    assert not list(omission(Segment("4", "源", "target"), ctx))
+    assert [i.severity for i in run_seg(omission, Segment("3", "※1", None), **ctx)] == ["minor"]
+    assert not run_seg(omission, Segment("4", "源", "target"), **ctx)

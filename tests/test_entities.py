@@ -7,18 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from qa.checks.base import Context
 from qa.checks.entities import entities, entity
 from qa.model import Issue, Segment
+from tests.helpers import check_segments
+from tests.helpers import run as run_check
 
 SOURCE = "習主席はプーチン大統領と北京で会談した。"
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
 
 def run(source: str, target: str, *others: str) -> list[Issue]:
-    seg = Segment("1", source, target)
-    ctx = Context(segments=[seg, *(Segment(str(i + 2), o, None) for i, o in enumerate(others))])
-    return list(entity(seg, ctx))
+    return run_check(entity, source, target, *others)
 
 
 def test_xi_rendered_as_putin_is_critical() -> None:
@@ -125,7 +124,12 @@ def test_seed_article_flags_only_the_putin_paragraph() -> None:
     en = [p.strip() for p in next(SEEDS.glob("000_*.txt")).read_text().split("\n\n") if p.strip()]
     # Paragraphs 1-6 of the article (after its headline) are the English lead paragraphs 0-5.
     segs = [Segment(str(i), j, e) for i, (j, e) in enumerate(zip(ja[1:7], en[:6], strict=True))]
-    ctx = Context(segments=segs)
-    critical = [s.id for s in segs for i in entity(s, ctx) if i.severity == "critical"]
+    found = check_segments(entity, segs)
+    critical = [
+        s.id
+        for s, issues in zip(segs, found, strict=True)
+        for i in issues
+        if i.severity == "critical"
+    ]
     assert critical == ["3"]
     assert "President Putin" in segs[3].target and "習主席" in segs[3].source  # type: ignore[operator]

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 import torch
-from cli_helpers import run_cli
 
 from qa.api import check
 from qa.model import Segment
+from qa.runtime import Models
 from qa.signals import lm
+from tests.helpers import run_cli
 
 PAIRS = [
     ("赤い猫が2つあります。", "There are 2 red cats."),
@@ -20,11 +21,14 @@ PAIRS = [
 
 
 @pytest.fixture
-def scorer(tiny_gemma: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
-    monkeypatch.setenv(lm.MODEL_ENV, str(tiny_gemma))
-    lm.scorer.cache_clear()
-    yield lm.scorer()
-    lm.scorer.cache_clear()
+def models(tiny_gemma: Path, monkeypatch: pytest.MonkeyPatch) -> Models:
+    monkeypatch.setenv(lm.MODEL_ENV, str(tiny_gemma))  # for the CLI, which makes its own
+    return Models(lm_model=str(tiny_gemma))
+
+
+@pytest.fixture
+def scorer(models: Models) -> lm.LMScorer:
+    return models.lm
 
 
 def reference_score(s: lm.LMScorer, source: str, english: str) -> float:
@@ -36,15 +40,19 @@ def reference_score(s: lm.LMScorer, source: str, english: str) -> float:
     return float(torch.stack([logp[t - 1, ids[t]] for t in range(start, len(ids))]).mean())
 
 
-def test_batched_scores_equal_one_at_a_time(scorer: lm.LMScorer, monkeypatch) -> None:
+def test_batched_scores_equal_one_at_a_time(
+    models: Models, scorer: lm.LMScorer, monkeypatch
+) -> None:
     monkeypatch.setattr(lm, "HEAD_ROWS", 5)  # several output-layer chunks per batch
     segs = [Segment(str(i), s, e) for i, (s, e) in enumerate(PAIRS)]
-    got = lm.lm(segs)
+    got = lm.lm(segs, models)
     for (source, english), value in zip(PAIRS, got, strict=True):
         assert value == pytest.approx(reference_score(scorer, source, english), abs=1e-4)
 
 
-def test_a_trained_lm_scores_its_english_above_a_swapped_one(scorer: lm.LMScorer) -> None:
+def test_a_trained_lm_scores_its_english_above_a_swapped_one(
+    models: Models, scorer: lm.LMScorer
+) -> None:
     torch.manual_seed(0)
     model = scorer.model.train()
     opt = torch.optim.Adam(model.parameters(), lr=0.02)
@@ -56,15 +64,19 @@ def test_a_trained_lm_scores_its_english_above_a_swapped_one(scorer: lm.LMScorer
         opt.step()
     model.eval()
     good, swapped = lm.lm(
-        [Segment("1", PAIRS[0][0], PAIRS[0][1]), Segment("2", PAIRS[0][0], "There are 2 red dogs.")]
+        [
+            Segment("1", PAIRS[0][0], PAIRS[0][1]),
+            Segment("2", PAIRS[0][0], "There are 2 red dogs."),
+        ],
+        models,
     )
     assert good is not None and swapped is not None and good > swapped
 
 
-def test_lm_is_off_unless_enabled_and_none_for_a_blank_side(scorer: lm.LMScorer) -> None:
+def test_lm_is_off_unless_enabled_and_none_for_a_blank_side(models: Models) -> None:
     segs = [Segment("1", *PAIRS[0]), Segment("2", PAIRS[0][0], "  ")]
-    assert "lm" not in check(segs).segments[0].scores
-    result = check(segs, enable=["lm"])
+    assert "lm" not in check(segs, models=models).segments[0].scores
+    result = check(segs, enable=["lm"], models=models)
     assert result.segments[0].scores["lm"] is not None
     assert result.segments[1].scores["lm"] is None
 
@@ -77,7 +89,7 @@ def _files(tmp_path: Path) -> tuple[Path, Path]:
 
 
 def test_cli_enable_lm_uses_the_lm_risk_model(
-    scorer: lm.LMScorer, tmp_path: Path, capsys, monkeypatch
+    models: Models, tmp_path: Path, capsys, monkeypatch
 ) -> None:
     src, tgt = _files(tmp_path)
     out = tmp_path / "report.json"
@@ -99,7 +111,5 @@ def test_cli_enable_errors_are_one_line_exit_2(
     run = run_cli([*base, "--enable", "e5_sim"], capsys, monkeypatch)
     assert run.code == 2 and "not an opt-in signal" in run.err and run.err.count("\n") <= 2
     monkeypatch.setenv(lm.MODEL_ENV, str(tmp_path / "no-such-model"))
-    lm.scorer.cache_clear()
     run = run_cli([*base, "--enable", "lm"], capsys, monkeypatch)
-    lm.scorer.cache_clear()
     assert run.code == 2 and "cannot load the LM" in run.err and run.out == ""

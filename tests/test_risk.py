@@ -34,7 +34,7 @@ def test_assess_gives_reasons_for_low_chrf() -> None:
     good = result(**{**base, "chrf": 95.0, "bleu": 90.0, "ter": 5.0})
     bad = result(**{**base, "chrf": 12.0, "bleu": 1.0, "ter": 120.0})
     summary = risk.assess([good, bad], preset="standard")
-    assert summary["risk_model"] in risk.load_models()
+    assert summary.risk_model in risk.load_models()
     assert bad.flagged and not good.flagged
     assert any("chrF 12 vs retranslation" in r for r in bad.reasons)
     assert good.reasons == []
@@ -52,7 +52,7 @@ def test_critical_issue_flags_regardless_of_scores() -> None:
 def test_explicit_threshold_overrides_preset(preset: str) -> None:
     r = result(chrf=50.0, bleu=30.0, ter=60.0)
     summary = risk.assess([r], preset=preset, threshold=1.0)
-    assert summary["threshold"] == 1.0 and not r.flagged
+    assert summary.threshold == 1.0 and not r.flagged
 
 
 def test_segment_missing_one_signal_still_gets_model_risk() -> None:
@@ -74,6 +74,6 @@ def test_a_segment_flagged_by_small_pushes_still_names_the_strongest() -> None:
     base = {f: mt.mean[i] for i, f in enumerate(mt.features) if f not in risk.FINDING_COUNTS}
     r = result(**{**base, "chrf": base["chrf"] - 3.0})
     summary = risk.assess([r], threshold=0.0)
-    assert summary["risk_model"] == "mt" and r.flagged
+    assert summary.risk_model == "mt" and r.flagged
     assert len(r.reasons) == 1 and r.reasons[0].startswith("chrF")
     assert max(mt.contributions(risk.features(r))) < 0.25

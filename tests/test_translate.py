@@ -11,21 +11,11 @@ import pytest
 
 from qa.errors import InputError
 from qa.translate import CachedTranslator, load_translator
+from qa.translate.catalog import list_models, mark_pulled, model_dir, registry_models
+from qa.translate.common import DEFAULT_LANGS, detect_family, resolve_langs, translate_sorted
 from qa.translate.ct2 import CT2Translator
-from qa.translate.hf import (
-    DEFAULT_LANGS,
-    HFTranslator,
-    detect_family,
-    resolve_langs,
-    translate_sorted,
-)
-from qa.translate.registry import (
-    list_models,
-    mark_pulled,
-    model_dir,
-    pull,
-    registry_models,
-)
+from qa.translate.hf import HFTranslator
+from qa.translate.pull import pull
 
 SOURCES = [
     "赤い猫が3つあります。",

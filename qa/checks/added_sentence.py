@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterator
 from functools import lru_cache
 
-from qa.checks.base import Context, register
-from qa.model import Issue, Segment
+from qa.checks.base import Context, Finding, register
+from qa.model import Segment
 from qa.segment import Span, segment_english, segment_japanese
 
 # How much closer (cosine) the target must get without the sentence; above e5's run-to-run
@@ -23,24 +23,6 @@ _MIN_GAIN = 0.005
 # A second sentence needs a sentence end (or a line break) with text after it: without one,
 # skip the sentence splitter, which costs ~1.5 ms a segment.
 _BOUNDARY = re.compile(r"[.!?…][\"'”’)\]]*\s+\S|\n\s*\S")
-
-
-@register("added_sentence", "major", "A target sentence with no counterpart in the source")
-def added_sentence(seg: Segment, ctx: Context) -> Iterator[Issue]:
-    source, target = seg.source or "", seg.target or ""
-    sentences = _candidates(source, target)
-    if not sentences:
-        return
-    _embed_run(ctx)
-    gain, extra = _best_removal(source, target, sentences)
-    if gain > _MIN_GAIN:
-        yield Issue(
-            "added_sentence",
-            "major",
-            f"target sentence {target[extra.start : extra.end]!r} has no counterpart in "
-            f"the source (e5 similarity rises by {gain:.3f} without it)",
-            span=(extra.start, extra.end),
-        )
 
 
 @lru_cache(maxsize=1 << 16)  # a run asks twice: once to batch, once to check
@@ -58,28 +40,45 @@ def _without(target: str, sentences: tuple[Span, ...]) -> list[str]:
     return [(target[: s.start] + " " + target[s.end :]).strip() for s in sentences]
 
 
-def _embed_run(ctx: Context) -> None:
-    """Embed every text the run's segments will compare, in one batch: one forward pass over
-    many texts is several times faster than a small one per segment."""
-    if ctx.memo.get("added_sentence"):
-        return
-    ctx.memo["added_sentence"] = True
-    from qa.signals.embed import embed  # lazy: loads the e5 model only when needed
-
+def _embed_run(segments: list[Segment], ctx: Context) -> None:
+    """Embed every text the run's segments will compare, in one batch (the check's `prepare`
+    step): one forward pass over many texts is several times faster than one per segment."""
     texts = []
-    for s in ctx.segments:
+    for s in segments:
         sentences = _candidates(s.source or "", s.target or "")
         if sentences:
             texts += [s.source or "", s.target or "", *_without(s.target or "", sentences)]
-    embed(texts)
+    if texts and ctx.models is not None:
+        ctx.models.embedder.embed(texts)
 
 
-def _best_removal(source: str, target: str, sentences: tuple[Span, ...]) -> tuple[float, Span]:
+def _best_removal(
+    ctx: Context, source: str, target: str, sentences: tuple[Span, ...]
+) -> tuple[float, Span]:
     """The sentence whose removal raises source-target similarity most, and by how much."""
-    from qa.signals.embed import similarity
-
+    assert ctx.models is not None, "added_sentence needs the run's models (e5)"
     without = _without(target, sentences)
-    sims = similarity([(source, target)] + [(source, text) for text in without])
+    sims = ctx.models.embedder.similarity([(source, target)] + [(source, text) for text in without])
     gains = [s - sims[0] for s in sims[1:]]  # type: ignore[operator]
     best = max(range(len(gains)), key=gains.__getitem__)
     return gains[best], sentences[best]
+
+
+@register(
+    "added_sentence",
+    "major",
+    "A target sentence with no counterpart in the source",
+    prepare=_embed_run,
+)
+def added_sentence(seg: Segment, ctx: Context) -> Iterator[Finding]:
+    source, target = seg.source or "", seg.target or ""
+    sentences = _candidates(source, target)
+    if not sentences:
+        return
+    gain, extra = _best_removal(ctx, source, target, sentences)
+    if gain > _MIN_GAIN:
+        yield Finding(
+            f"target sentence {target[extra.start : extra.end]!r} has no counterpart in "
+            f"the source (e5 similarity rises by {gain:.3f} without it)",
+            span=(extra.start, extra.end),
+        )

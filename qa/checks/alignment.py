@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from qa.checks.base import Context, register
-from qa.model import Issue, Segment
+from qa.checks.base import Context, Finding, register
+from qa.model import Segment
 
 # An omitted source unit with fewer letters than this (a stray "※" or a number) is minor.
 _REAL_CONTENT = 5
@@ -16,27 +16,25 @@ _REAL_CONTENT = 5
     "critical",
     "Source text with no translation in the target document",
     any_script=True,
+    also=("minor",),
 )
-def omission(seg: Segment, ctx: Context) -> Iterator[Issue]:
+def omission(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if seg.target is None and seg.source is not None:
         real = sum(c.isalnum() for c in seg.source) >= _REAL_CONTENT
-        yield Issue(
-            "omission",
-            "critical" if real else "minor",
+        yield Finding(
             f"source {ctx.unit} has no translation in the target (omission)",
             span=(0, len(seg.source)),
             side="source",
+            severity="critical" if real else "minor",
         )
 
 
 @register(
     "addition", "major", "Target text with no counterpart in the source document", any_script=True
 )
-def addition(seg: Segment, ctx: Context) -> Iterator[Issue]:
+def addition(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if seg.source is None and seg.target is not None:
-        yield Issue(
-            "addition",
-            "major",
+        yield Finding(
             f"target {ctx.unit} has no counterpart in the source (addition)",
             span=(0, len(seg.target)),
             side="target",

@@ -7,9 +7,9 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from qa.checks.base import Context, register
+from qa.checks.base import Context, Finding, register
 from qa.langdata import EN_OK_DOUBLES
-from qa.model import Issue, Segment
+from qa.model import Segment
 
 # One to four words (numbers and times count as words: "23:59 on 23:59 on"), then the same
 # words again (case-insensitive), on word boundaries, separated by spaces and at most a few
@@ -26,7 +26,7 @@ _ITERATED = frozenset({"again", "over", "more", "on", "round", "around", "less",
 
 
 @register("doubled_words", "major", "A word or phrase is repeated back to back")
-def doubled_words(seg: Segment, ctx: Context) -> Iterator[Issue]:
+def doubled_words(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not seg.target:
         return
     found: list[tuple[int, int]] = []
@@ -38,7 +38,7 @@ def doubled_words(seg: Segment, ctx: Context) -> Iterator[Issue]:
         if _allowed(phrase, seg.source):
             continue
         found.append(span)
-        yield Issue("doubled_words", "major", f"{phrase!r} is repeated", span=span)
+        yield Finding(f"{phrase!r} is repeated", span=span)
 
 
 def _token_repeats(text: str) -> Iterator[tuple[str, tuple[int, int]]]:

@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from qa import lexicon
-from qa.checks.base import Context, register
-from qa.model import Issue, Segment
-from qa.signals.dictionary import _PAREN, DEMONYMS, PREFIX
+from qa.checks.base import Context, Finding, register
+from qa.model import Segment
+from qa.signals.dictionary import DEMONYMS, PREFIX
 
 CHECK = "entity"
 # Titles after a bare surname (習主席, 岸田首相): the surname alone is tagged a common noun.
@@ -84,7 +84,7 @@ def _place(surface: str) -> tuple[str, ...]:
     # Only places JMdict itself glosses with a proper name (中国 → China, 北京 → Beijing);
     # JMnedict's readings of rarer places are too often a mis-tagged common word.
     senses = lexicon.glosses(surface)
-    first = [_PAREN.sub("", g).strip() for g in senses[0]] if senses else []
+    first = [lexicon.drop_parens(g, "").strip() for g in senses[0]] if senses else []
     return tuple(g for g in first if g[:1].isupper())
 
 
@@ -173,21 +173,25 @@ def present(e: Entity, have: set[str]) -> bool:
     return any(k in have or (len(k) >= PREFIX and k[:PREFIX] in have) for k in e.keys)
 
 
-def run_people(ctx: Context) -> dict[str, str]:
+def run_people(segments: list[Segment], ctx: Context) -> dict[str, str]:
     """key -> surface of every person named in the run's sources (the document's cast),
-    gathered once per run."""
-    if CHECK not in ctx.memo:
-        people: dict[str, str] = {}
-        for src in {s.source for s in ctx.segments if s.source}:
-            for e in entities(src):
-                if e.kind == "person":
-                    people.update(dict.fromkeys(e.keys, e.english[0]))
-        ctx.memo[CHECK] = people
-    return ctx.memo[CHECK]
+    gathered once per run: the check's `prepare` step."""
+    people: dict[str, str] = {}
+    for src in {s.source for s in segments if s.source}:
+        for e in entities(src):
+            if e.kind == "person":
+                people.update(dict.fromkeys(e.keys, e.english[0]))
+    return people
 
 
-@register(CHECK, "critical", "Source name missing from the target or replaced by another")
-def entity(seg: Segment, ctx: Context) -> Iterator[Issue]:
+@register(
+    CHECK,
+    "critical",
+    "Source name missing from the target or replaced by another",
+    also=("major",),
+    prepare=run_people,
+)
+def entity(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not (seg.source and seg.target and seg.target.strip()):
         return
     for e in latin_words(seg.source):
@@ -199,7 +203,7 @@ def entity(seg: Segment, ctx: Context) -> Iterator[Issue]:
     have = target_keys(seg.target)
     for e in ents:
         if not present(e, have):
-            yield _finding(e, _extra_people(ents, seg.target, run_people(ctx)))
+            yield _finding(e, _extra_people(ents, seg.target, ctx.state))
 
 
 def _extra_people(ents: list[Entity], target: str, people: dict[str, str]) -> list[str]:
@@ -219,23 +223,20 @@ def _extra_people(ents: list[Entity], target: str, people: dict[str, str]) -> li
     return sorted({people[k] for k, n in counts.items() if n > in_source.get(k, 0)})
 
 
-def _finding(e: Entity, others: list[str]) -> Issue:
+def _finding(e: Entity, others: list[str]) -> Finding:
     shown = " / ".join(e.english[:3])
     span = (e.start, e.end)
     if e.kind == "person" and others:
-        return Issue(
-            CHECK,
-            "critical",
+        return Finding(
             f"{e.surface} ({shown}) is not in the target, which names {', '.join(others)} instead",
             span=span,
             side="source",
         )
-    return Issue(
-        CHECK,
-        "major",
+    return Finding(
         f"{e.surface} (in Latin script) not found in the target"
         if e.kind == "latin"
         else f"{e.kind} {e.surface} ({shown}) not found in the target",
         span=span,
         side="source",
+        severity="major",
     )

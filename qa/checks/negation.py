@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from qa.checks.base import Context, register
+from qa.checks.base import Context, Finding, register
 from qa.langdata import (
     EN_EXPLICIT_NEGATION,
     EN_NEGATION_WORDS,
@@ -26,7 +26,7 @@ from qa.langdata import (
     JA_NOT_NEGATIVE_WORDS,
 )
 from qa.lexicon import morphs
-from qa.model import Issue, Segment
+from qa.model import Segment
 
 _NOT_NEGATION = re.compile("|".join(JA_NOT_NEGATION_PATTERNS))
 _EN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
@@ -170,15 +170,13 @@ def target_negations(text: str, explicit_only: bool = False) -> list[tuple[int, 
 
 
 @register("negation_lost", "major", "The source negates but the translation does not")
-def negation_lost(seg: Segment, ctx: Context) -> Iterator[Issue]:
+def negation_lost(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not seg.has_both_sides:
         return
     negs = source_negations(seg.source or "")
     if negs and not target_negations(seg.target or ""):
         a, b = negs[0]
-        yield Issue(
-            "negation_lost",
-            "major",
+        yield Finding(
             f"source negates ({(seg.source or '')[max(0, a - 3) : b]}) but the target has no "
             "negation (not, no, never, without, …)",
             span=(a, b),
@@ -195,7 +193,7 @@ _NEVER_NEGATED = re.compile(
 
 
 @register("negation_added", "critical", "The translation negates but the source does not")
-def negation_added(seg: Segment, ctx: Context) -> Iterator[Issue]:
+def negation_added(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not seg.has_both_sides:
         return
     source = _NEVER_NEGATED.sub("。", seg.source or "")
@@ -204,11 +202,8 @@ def negation_added(seg: Segment, ctx: Context) -> Iterator[Issue]:
     cues = target_negations(seg.target or "", explicit_only=True)
     if cues:
         a, b = cues[0]
-        yield Issue(
-            "negation_added",
-            "critical",
-            f"target says {(seg.target or '')[a:b]!r} but the source has no negation",
-            span=(a, b),
+        yield Finding(
+            f"target says {(seg.target or '')[a:b]!r} but the source has no negation", span=(a, b)
         )
 
 
@@ -230,7 +225,7 @@ def licensed_count(source: str) -> int:
 
 
 @register("negation_extra", "major", "The translation negates more often than the source")
-def negation_extra(seg: Segment, ctx: Context) -> Iterator[Issue]:
+def negation_extra(seg: Segment, ctx: Context) -> Iterator[Finding]:
     """A negation added beside the source's own ("目の見えない人" "a blind person" → "not like
     a blind person"): more English negations (not, n't, never, without, un-/-less words; not
     the leaning ones like "only", "few") than the source has negated predicates and negative
@@ -247,9 +242,7 @@ def negation_extra(seg: Segment, ctx: Context) -> Iterator[Issue]:
     ]
     if len(cues) > licensed:
         a, b = explicit[-1]
-        yield Issue(
-            "negation_extra",
-            "major",
+        yield Finding(
             f"target has {len(cues)} negations (last {target[a:b]!r}) but the source {licensed}",
             span=(a, b),
         )

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from qa.checks.base import Context, register
+from qa.checks.base import Context, Finding, register
 from qa.langdata import (
     EN_MONTHS,
     EN_NUMBER_LIKE,
@@ -29,7 +29,7 @@ from qa.langdata import (
     VAGUE_BEFORE,
 )
 from qa.lexicon import morphs
-from qa.model import Issue, Segment
+from qa.model import Segment
 
 
 @dataclass(frozen=True)
@@ -211,7 +211,7 @@ def _fmt(value: float) -> str:
 
 
 @register("numbers", "critical", "A number in the source is missing or different in the target")
-def numbers(seg: Segment, ctx: Context) -> Iterator[Issue]:
+def numbers(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not seg.source or not seg.target or not seg.source.strip() or not seg.target.strip():
         return
     found = [v for _, vals, _ in target_numbers(seg.target) for v in vals]
@@ -219,12 +219,8 @@ def numbers(seg: Segment, ctx: Context) -> Iterator[Issue]:
         if any(_close(a, t) for a in n.accepted for t in found):
             continue
         shown = n.text if n.text == _fmt(n.value) else f"{n.text} ({_fmt(n.value)})"
-        yield Issue(
-            "numbers",
-            "critical",
-            f"source has {shown} but the target has no matching number",
-            span=n.span,
-            side="source",
+        yield Finding(
+            f"source has {shown} but the target has no matching number", span=n.span, side="source"
         )
 
 
@@ -237,7 +233,7 @@ def _in_name(text: str, span: tuple[int, int]) -> bool:
 
 
 @register("numbers_added", "major", "The target has a number that the source does not have")
-def numbers_added(seg: Segment, ctx: Context) -> Iterator[Issue]:
+def numbers_added(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not seg.source or not seg.target or not seg.source.strip() or not seg.target.strip():
         return
     known = {a for n in source_numbers(seg.source, owed_only=False) for a in n.accepted}
@@ -250,9 +246,7 @@ def numbers_added(seg: Segment, ctx: Context) -> Iterator[Issue]:
             continue
         if any(_close(v, k) for v in values for k in known):
             continue
-        yield Issue(
-            "numbers_added",
-            "major",
+        yield Finding(
             f"target has {seg.target[span[0] : span[1]]} but the source has no matching number",
             span=span,
         )

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from qa.checks.base import Context, register
+from qa.checks.base import Context, Finding, register
 from qa.lang import japanese_runs
 from qa.langdata import FINAL_PUNCT, JA_PUNCTUATION
-from qa.model import Issue, Segment
+from qa.model import Segment
 
 # Closing marks that may follow the final punctuation: 。」 / ?" / !)
 _TRAILING = "」』）)]\"'”’ \t"
@@ -34,7 +34,7 @@ def final_mark(text: str) -> tuple[str | None, int]:
 
 
 @register("punctuation_final", "minor", "The target does not end like the source (. ? !)")
-def punctuation_final(seg: Segment, ctx: Context) -> Iterator[Issue]:
+def punctuation_final(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not seg.source or not seg.target or not seg.target.strip():
         return
     src, _ = final_mark(seg.source)
@@ -42,25 +42,15 @@ def punctuation_final(seg: Segment, ctx: Context) -> Iterator[Issue]:
     # Only a lost question is reported: "。" vs "!" or a missing stop is style, not meaning.
     if src == "question" and tgt != "question":
         span = (at, at + 1) if at >= 0 else None
-        yield Issue(
-            "punctuation_final",
-            "minor",
-            "the source ends with a question mark but the target does not",
-            span=span,
-        )
+        yield Finding("the source ends with a question mark but the target does not", span=span)
 
 
 @register("punctuation_japanese", "minor", "Japanese punctuation left in the English target")
-def punctuation_japanese(seg: Segment, ctx: Context) -> Iterator[Issue]:
+def punctuation_japanese(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not seg.target:
         return
     # Inside an untranslated Japanese passage the punctuation is the untranslated check's.
     inside = [range(a, b) for a, b in japanese_runs(seg.target)]
     for i, ch in enumerate(seg.target):
         if ch in JA_PUNCTUATION and not any(i in r for r in inside):
-            yield Issue(
-                "punctuation_japanese",
-                "minor",
-                f"Japanese punctuation {ch!r} in the target",
-                span=(i, i + 1),
-            )
+            yield Finding(f"Japanese punctuation {ch!r} in the target", span=(i, i + 1))

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from qa.checks.base import Context, register
+from qa.checks.base import Context, Finding, register
 from qa.lang import japanese_runs
 from qa.langdata import EN_BRACKETS, EN_CURLY_QUOTES, EN_QUOTE_CHARS, JA_BRACKETS, JA_QUOTES
-from qa.model import Issue, Segment
+from qa.model import Segment
 
 
 def _unbalanced_pairs(text: str, pairs: dict[str, str]) -> Iterator[tuple[int, str]]:
@@ -46,16 +46,16 @@ _LIST_MARKER = re.compile(r"^\s*\w{1,3}\.?\)")
 
 
 @register("quotes_unbalanced", "major", "Unpaired quotation mark or bracket in the target")
-def quotes_unbalanced(seg: Segment, ctx: Context) -> Iterator[Issue]:
+def quotes_unbalanced(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not seg.target or not _source_balanced(seg.source):
         return  # a quotation spanning segments leaves both sides open; mirroring it is right
     text = _LIST_MARKER.sub(lambda m: " " * len(m.group()), _english_part(seg.target))
     for i, ch in _unbalanced_pairs(text, {**EN_BRACKETS, **EN_CURLY_QUOTES}):
-        yield Issue("quotes_unbalanced", "major", f"unpaired {ch!r} in the target", span=(i, i + 1))
+        yield Finding(f"unpaired {ch!r} in the target", span=(i, i + 1))
     straight = [i for i, ch in enumerate(text) if ch == '"']
     if len(straight) % 2:
         i = straight[-1]
-        yield Issue("quotes_unbalanced", "major", "odd number of '\"' in the target", (i, i + 1))
+        yield Finding("odd number of '\"' in the target", (i, i + 1))
 
 
 # A single-quoted text glued to the words around it (of'One China'and). It must contain a
@@ -75,14 +75,14 @@ def _glued_double(text: str) -> Iterator[tuple[int, int]]:
 
 
 @register("quotes_spacing", "major", "Quotation glued to the surrounding words (no spaces)")
-def quotes_spacing(seg: Segment, ctx: Context) -> Iterator[Issue]:
+def quotes_spacing(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not seg.target:
         return
     text = _english_part(seg.target)
     spans = [*_glued_double(text), *(m.span() for m in _GLUED_SINGLE.finditer(text))]
     for start, end in sorted(spans):
         quoted = _shorten(seg.target[start:end])
-        yield Issue("quotes_spacing", "major", f"no space around {quoted!r}", span=(start, end))
+        yield Finding(f"no space around {quoted!r}", span=(start, end))
 
 
 def _shorten(text: str, keep: int = 16) -> str:
@@ -96,15 +96,13 @@ _JA_QUOTED = re.compile(
 
 
 @register("quotes_dropped", "minor", "Source quotes 「…」 but the target has no quotation marks")
-def quotes_dropped(seg: Segment, ctx: Context) -> Iterator[Issue]:
+def quotes_dropped(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not seg.source or not seg.target or not seg.target.strip():
         return
     m = _JA_QUOTED.search(seg.source)
     if m is None or _has_quotes(seg.target):
         return
-    yield Issue(
-        "quotes_dropped",
-        "minor",
+    yield Finding(
         f"source quotes {m.group()} but the target has no quotation marks",
         span=m.span(),
         side="source",

@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from qa.checks.base import Context, register
-from qa.model import Issue, Segment
+from qa.checks.base import Context, Finding, register
+from qa.model import Segment
 
 DANGLING = frozenset(
     {"a", "an", "the", "my", "your", "our", "their", "its", "whose", "and", "or", "nor",
@@ -82,15 +82,12 @@ def dangling_word(text: str) -> tuple[int, int] | None:
 
 
 @register("truncated", "major", "The translation stops mid-sentence")
-def truncated(seg: Segment, ctx: Context) -> Iterator[Issue]:
+def truncated(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not (seg.source and seg.source.strip() and seg.target):
         return
     span = dangling_word(seg.target)
     if span is not None:
         last = seg.target[span[0] : span[1]]
-        yield Issue(
-            "truncated",
-            "major",
-            f"the target ends on {last!r}: the rest of the sentence is missing",
-            span=span,
+        yield Finding(
+            f"the target ends on {last!r}: the rest of the sentence is missing", span=span
         )

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from qa.checks.base import Context, register
+from qa.checks.base import Context, Finding, register
 from qa.lang import japanese_letters, japanese_ratio, japanese_runs
-from qa.model import Issue, Segment, Severity
+from qa.model import Segment, Severity
 
 # Share of Japanese letters above which the whole target counts as untranslated.
 _WHOLLY = 0.8
@@ -24,28 +24,28 @@ _KANA = re.compile(r"[\u3040-\u30ff]")
 
 
 @register(
-    "untranslated", "critical", "Target (or part of it) is still in Japanese", any_script=True
+    "untranslated",
+    "critical",
+    "Target (or part of it) is still in Japanese",
+    any_script=True,
+    also=("major",),
 )
-def untranslated(seg: Segment, ctx: Context) -> Iterable[Issue]:
+def untranslated(seg: Segment, ctx: Context) -> Iterable[Finding]:
     target = seg.target
     if not target or not target.strip():
         return []
     if japanese_ratio(target) >= _WHOLLY:
         start = len(target) - len(target.lstrip())
         return [
-            Issue(
-                check="untranslated",
-                severity="critical",
-                message="target is still in Japanese (untranslated)",
-                span=(start, len(target.rstrip())),
+            Finding(
+                "target is still in Japanese (untranslated)", span=(start, len(target.rstrip()))
             )
         ]
     return [
-        Issue(
-            check="untranslated",
-            severity=_run_severity(target[a:b]),
-            message=f"Japanese text left in the target: {target[a:b][:30]!r}",
+        Finding(
+            f"Japanese text left in the target: {target[a:b][:30]!r}",
             span=(a, b),
+            severity=_run_severity(target[a:b]),
         )
         for a, b in japanese_runs(target, min_letters=_MIN_RUN_LETTERS)
         if japanese_letters(target[a:b].strip(_NOT_LETTERS)) >= _MIN_RUN_LETTERS

@@ -22,14 +22,14 @@ def print_table(result: Result, console: Console, show_all: bool = False) -> Non
     console.print(table)
     s = result.summary
     console.print(
-        f"{s['flagged']} of {s['segments']} segments flagged "
-        f"(threshold {s['threshold']:.2f}, risk model {s.get('risk_model') or 'none'}); "
-        f"MT: {s['mt']}"
+        f"{s.flagged} of {s.segments} segments flagged "
+        f"(threshold {s.flagging.threshold:.2f}, risk model {s.flagging.risk_model or 'none'}); "
+        f"MT: {s.mt}"
     )
 
 
 def _title(result: Result) -> str:
-    s = result.summary
+    s = result.summary.input
     level = f", {s['level']} level" if s.get("level") else ""
     return f"mtqa: segments flagged for review ({s.get('input', 'input')}{level})"
 
@@ -54,7 +54,7 @@ def _why(r: SegmentResult) -> str:
     """Critical and major findings, then the model's reasons; minor findings only counted."""
     shown = [i for i in r.issues if i.severity != "minor"]
     lines = [f"[{SEVERITY_STYLE[i.severity]}]{i.severity}[/] {_esc(i.message)}" for i in shown]
-    lines += [_esc(x) for x in r.reasons if not any(x.endswith(i.message) for i in r.issues)]
+    lines += [_esc(x) for x in r.evidence]
     minor = len(r.issues) - len(shown)
     if minor:
         lines.append(f"[dim]+{minor} minor finding{'s' * (minor > 1)} (in --format json)[/]")

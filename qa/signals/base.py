@@ -1,15 +1,19 @@
 """The signal registry. A signal maps a batch of Segments to one number per segment
 (None where it does not apply, e.g. a missing side). Batched because embedding models are
-much faster on batches."""
+much faster on batches. Signals that need a model take it from the run's `Models`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from qa.model import Segment
 
-SignalFn = Callable[[list[Segment]], list[float | None]]
+if TYPE_CHECKING:
+    from qa.runtime import Models
+
+SignalFn = Callable[[list[Segment], "Models"], list[float | None]]
 
 
 @dataclass(frozen=True)
@@ -30,19 +34,27 @@ def register(
     name: str, title: str, higher_is_better: bool = True, opt_in: bool = False
 ) -> Callable[[SignalFn], SignalFn]:
     def deco(fn: SignalFn) -> SignalFn:
+        if name in SIGNALS and SIGNALS[name].fn is not fn:
+            raise ValueError(f"signal {name!r} is registered twice")
         SIGNALS[name] = SignalInfo(name, title, fn, higher_is_better, opt_in)
         return fn
 
     return deco
 
 
-def run_signals(
-    segments: list[Segment], disabled: Iterable[str] = (), enabled: Iterable[str] = ()
-) -> dict[str, list[float | None]]:
-    """Every signal not disabled, opt-in ones only where enabled."""
+def active(disabled: Iterable[str] = (), enabled: Iterable[str] = ()) -> list[SignalInfo]:
+    """The signals a run computes: every one not disabled, opt-in ones only where enabled."""
     skip, asked = set(disabled), set(enabled)
-    return {
-        n: info.fn(segments)
-        for n, info in SIGNALS.items()
-        if n not in skip and (not info.opt_in or n in asked)
-    }
+    return [
+        info for n, info in SIGNALS.items() if n not in skip and (not info.opt_in or n in asked)
+    ]
+
+
+def run_signals(
+    segments: list[Segment],
+    models: Models,
+    disabled: Iterable[str] = (),
+    enabled: Iterable[str] = (),
+) -> dict[str, list[float | None]]:
+    """Every active signal's values for `segments`."""
+    return {info.name: info.fn(segments, models) for info in active(disabled, enabled)}

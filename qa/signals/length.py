@@ -9,10 +9,14 @@ stored beside the risk model, so no number here is tuned by eye.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
+from qa.data import calibration
 from qa.model import Segment
-from qa.risk import calibration
 from qa.signals.base import register
+
+if TYPE_CHECKING:
+    from qa.runtime import Models
 
 
 def chars(text: str) -> int:
@@ -26,7 +30,7 @@ def log_ratio(source: str, target: str) -> float:
 
 
 @register("len_ratio", "Log length ratio target/source minus the human-translation median")
-def len_ratio(segments: list[Segment]) -> list[float | None]:
+def len_ratio(segments: list[Segment], models: Models | None = None) -> list[float | None]:
     median = calibration()["len_log_ratio_median"]
     return [
         log_ratio(s.source, s.target) - median if s.has_both_sides else None  # type: ignore[arg-type]
@@ -39,6 +43,6 @@ def len_ratio(segments: list[Segment]) -> list[float | None]:
     "How far the length ratio is from human translations (in robust SDs)",
     higher_is_better=False,
 )
-def len_ratio_dev(segments: list[Segment]) -> list[float | None]:
+def len_ratio_dev(segments: list[Segment], models: Models | None = None) -> list[float | None]:
     spread = calibration()["len_log_ratio_mad"]
-    return [None if v is None else abs(v) / spread for v in len_ratio(segments)]
+    return [None if v is None else abs(v) / spread for v in len_ratio(segments, models)]

@@ -12,13 +12,16 @@ removed as "I just do know", a name swapped into a phrase where it never occurs)
 from __future__ import annotations
 
 import os
-from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.errors import InputError
 from qa.model import Segment
 from qa.signals.base import register
 from qa.signals.batching import token_batches
+
+if TYPE_CHECKING:
+    from qa.runtime import Models
 
 PROMPT = "Japanese: {source}\nEnglish:"
 MODEL_ENV = "MTQA_LM_MODEL"
@@ -109,9 +112,9 @@ def _default_model() -> str:
     return str(path)
 
 
-@cache
-def scorer() -> LMScorer:
-    where = os.environ.get(MODEL_ENV) or _default_model()
+def load_scorer(where: str | None = None) -> LMScorer:
+    """The LM at `where` (default: `MTQA_LM_MODEL`, else Gemma 3 270M); one line on failure."""
+    where = where or os.environ.get(MODEL_ENV) or _default_model()
     try:
         return LMScorer(where)
     except ImportError as e:
@@ -122,12 +125,12 @@ def scorer() -> LMScorer:
 
 @register("lm", "English LM log-prob of the target after its source (opt-in: --enable lm)",
           opt_in=True)  # fmt: skip
-def lm(segments: list[Segment]) -> list[float | None]:
+def lm(segments: list[Segment], models: Models) -> list[float | None]:
     ok = [s.has_both_sides for s in segments]
     items = [
         (PROMPT.format(source=(s.source or "").strip()), (s.target or "").strip())
         for s, use in zip(segments, ok, strict=True)
         if use
     ]
-    scores = iter(scorer().score(items) if items else [])
+    scores = iter(models.lm.score(items) if items else [])
     return [next(scores) if use else None for use in ok]

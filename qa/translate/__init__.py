@@ -13,7 +13,7 @@ from typing import Literal, NoReturn
 from qa.errors import InputError
 from qa.translate.base import Translator
 from qa.translate.cache import CachedTranslator
-from qa.translate.registry import (
+from qa.translate.catalog import (
     ct2_dir,
     default_cache_dir,
     default_model_name,

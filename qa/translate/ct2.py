@@ -11,7 +11,7 @@ from pathlib import Path
 
 from qa.errors import InputError
 from qa.translate.base import choose_device
-from qa.translate.hf import (
+from qa.translate.common import (
     detect_family,
     dir_stamp,
     load_tokenizer,

@@ -1,0 +1,50 @@
+"""Documents as Segments: segment both texts into units, align the units, and build one
+Segment per link, in document order, with character spans into the decoded texts and the
+link kind. Omissions have no target, additions no source; the `omission` and `addition`
+checks (qa/checks/alignment.py) turn the missing sides into findings."""
+
+from __future__ import annotations
+
+from qa.align import Embedder, Link, align
+from qa.model import Segment
+from qa.segment import Level, Span, segment_english, segment_japanese
+
+
+def units(source: str, target: str, level: Level) -> tuple[list[Span], list[Span]]:
+    """The source's and target's units (paragraphs or sentences) with their spans."""
+    return segment_japanese(source, level), segment_english(target, level)
+
+
+def aligned_segments(
+    src: list[Span], tgt: list[Span], embed: Embedder, retranslations: list[str] | None
+) -> list[Segment]:
+    """Align the units (with the retranslations of the source units, when there are) and
+    return one Segment per link."""
+    links = align(
+        [s.text for s in src], [t.text for t in tgt], retranslations=retranslations, embed=embed
+    )
+    return [_segment(str(k + 1), lk, src, tgt, retranslations) for k, lk in enumerate(links)]
+
+
+def _join(spans: list[Span], sep: str) -> tuple[str | None, tuple[int, int] | None]:
+    """Text of consecutive units (joined with `sep`) and the span from first start to last end."""
+    if not spans:
+        return None, None
+    return sep.join(s.text for s in spans), (spans[0].start, spans[-1].end)
+
+
+def _segment(
+    sid: str, link: Link, src: list[Span], tgt: list[Span], rts: list[str] | None
+) -> Segment:
+    source, source_span = _join([src[i] for i in link.src], "")
+    target, target_span = _join([tgt[j] for j in link.tgt], " ")
+    rt = " ".join(rts[i] for i in link.src) if rts is not None and link.src else None
+    return Segment(
+        id=sid,
+        source=source,
+        target=target,
+        retranslation=rt,
+        source_span=source_span,
+        target_span=target_span,
+        link=link.kind,
+    )

@@ -1,0 +1,204 @@
+"""The one path from inputs to a Result: decode → segment/align → retranslate → evaluate →
+risk → result. `qa.check`, `qa.check_files`, the CLI, the benchmarks (and batch runs) all call
+`run`; the models come in a `Models` holder, so a caller that runs many times loads them once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qa import checks, documents, metrics, risk, signals
+from qa.checks.base import Context, prepare_checks, run_checks
+from qa.errors import InputError
+from qa.io.documents import read_document_pair
+from qa.io.read import read_segments
+from qa.io.retranslations import read_retranslations
+from qa.model import Result, Segment, SegmentResult, Summary
+from qa.runtime import Models
+from qa.segment import LEVELS
+from qa.signals.base import run_signals
+from qa.translate.base import Translator
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything about a run that is not an input or a model."""
+
+    preset: str = "standard"
+    threshold: float | None = None
+    disable: tuple[str, ...] = ()
+    enable: tuple[str, ...] = ()
+    glossary: dict[str, str] = field(default_factory=dict)
+    level: str = "paragraph"  # documents: segment by "paragraph" or "sentence"
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the user gave: one table/XLIFF/TMX file (`target` None), two line-aligned files
+    (`aligned`), or two documents; optionally a file of precomputed retranslations, one line
+    per segment (for documents: per source unit)."""
+
+    source: Path
+    target: Path | None = None
+    aligned: bool = False
+    retranslation: Path | None = None
+
+
+def load_plugins() -> None:
+    """Import the listed check and signal modules (kept out of `import qa`)."""
+    checks.load()
+    signals.load()
+
+
+def resolve_names(
+    disable: Iterable[str], enable: Iterable[str]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """`--disable` names expanded (a family: `e5` turns off e5_sim, e5_match and e5_retr,
+    `quotes` every quotes_* check) and `--enable` names checked to be opt-in signals."""
+    load_plugins()
+    from qa.checks import CHECKS
+    from qa.signals import SIGNALS
+
+    names = set(CHECKS) | set(SIGNALS)
+    out: list[str] = []
+    for d in disable:
+        members = [n for n in names if n == d or n.startswith(d + "_")]
+        if not members:
+            raise InputError(f"--disable: unknown check or signal {d!r} (see `mtqa checks list`)")
+        out += members
+    for name in enable:
+        if name not in SIGNALS or not SIGNALS[name].opt_in:
+            opt_in = ", ".join(n for n, s in SIGNALS.items() if s.opt_in)
+            raise InputError(f"--enable: {name!r} is not an opt-in signal (those are: {opt_in})")
+    return tuple(out), tuple(enable)
+
+
+def run(
+    inputs: Inputs | list[Segment],
+    settings: Settings,
+    models: Models,
+    meta: dict[str, Any] | None = None,
+) -> Result:
+    """Check one input: the files `inputs` names, or the Segments given (with what their
+    reader reported in `meta`, e.g. the document level)."""
+    if isinstance(inputs, Inputs):
+        segments, meta = read_inputs(inputs, settings, models)
+    else:
+        segments, meta = inputs, dict(meta or {})
+    retranslate(segments, models.translator)
+    unit = meta.get("level", "segment")
+    results = evaluate(segments, settings, models, unit=unit)
+    return build_result(results, settings, models.translator, meta)
+
+
+def read_inputs(
+    inputs: Inputs, settings: Settings, models: Models
+) -> tuple[list[Segment], dict[str, Any]]:
+    """Decode and segment (aligning documents), with precomputed retranslations attached."""
+    if inputs.target is not None and not inputs.aligned:
+        return read_documents(inputs, settings, models)
+    segments, meta = read_segments(inputs.source, inputs.target)
+    if inputs.retranslation is not None:
+        lines = read_retranslations(inputs.retranslation, len(segments))
+        for seg, text in zip(segments, lines, strict=True):
+            seg.retranslation = text
+    return segments, meta
+
+
+def read_documents(
+    inputs: Inputs, settings: Settings, models: Models
+) -> tuple[list[Segment], dict[str, Any]]:
+    """Two documents: segmented, the source units retranslated (which helps the aligner),
+    aligned."""
+    assert inputs.target is not None
+    if settings.level not in LEVELS:
+        raise InputError(f"unknown level {settings.level!r}; use one of {', '.join(LEVELS)}")
+    pair = read_document_pair(inputs.source, inputs.target)
+    src, tgt = documents.units(pair.source, pair.target, settings.level)  # type: ignore[arg-type]
+    if not src:
+        raise InputError(f"{inputs.source}: no text to check")
+    rts: list[str] | None = None
+    if inputs.retranslation is not None:
+        rts = read_retranslations(inputs.retranslation, len(src))
+    elif models.translator is not None:
+        rts = translate(models.translator, [s.text for s in src])
+    segments = documents.aligned_segments(src, tgt, models.embedder.matrix, rts)
+    meta = {
+        "input": "documents",
+        "level": settings.level,
+        "source_encoding": pair.source_encoding,
+        "target_encoding": pair.target_encoding,
+        "source_units": len(src),
+        "target_units": len(tgt),
+        "aligner": "e5" if rts is None else "chrf+e5",
+    }
+    return segments, meta
+
+
+def translate(translator: Translator, texts: list[str]) -> list[str]:
+    """The one place a run calls a translator."""
+    return translator.translate(texts)
+
+
+def retranslate(segments: list[Segment], translator: Translator | None) -> None:
+    """Fill `retranslation` for segments that have a source and none yet."""
+    if translator is None:
+        return
+    todo = [s for s in segments if s.retranslation is None and s.source and s.source.strip()]
+    for seg, text in zip(todo, translate(translator, [s.source or "" for s in todo]), strict=True):
+        seg.retranslation = text
+
+
+def evaluate(
+    segments: list[Segment], settings: Settings, models: Models, unit: str = "segment"
+) -> list[SegmentResult]:
+    """Scores (sacrebleu metrics + signals) and rule findings for every segment."""
+    load_plugins()
+    results = [SegmentResult(segment=s) for s in segments]
+    for r, row in zip(results, metrics.segment_scores(segments), strict=True):
+        r.scores.update(row)
+    for name, values in run_signals(segments, models, settings.disable, settings.enable).items():
+        for r, v in zip(results, values, strict=True):
+            r.scores[name] = v
+    ctx = Context(glossary=settings.glossary, unit=unit, models=models)
+    contexts = prepare_checks(segments, ctx, settings.disable)
+    for r in results:
+        r.issues = run_checks(r.segment, contexts)
+    return results
+
+
+def build_result(
+    results: list[SegmentResult],
+    settings: Settings,
+    translator: Translator | None,
+    meta: dict[str, Any],
+) -> Result:
+    """Risk and flags for every segment, then the run's summary and signatures."""
+    flagging = risk.assess(results, preset=settings.preset, threshold=settings.threshold)
+    segments = [r.segment for r in results]
+    corpus, sigs = metrics.corpus_scores(segments)
+    if corpus:
+        sigs.update(metrics.sentence_signatures())
+    summary = Summary(
+        input=meta,
+        mt=mt_description(segments, translator),
+        segments=len(results),
+        flagged=sum(r.flagged for r in results),
+        flagging=flagging,
+        issues_by_check=dict(Counter(i.check for r in results for i in r.issues)),
+        issues_by_severity=dict(Counter(i.severity for r in results for i in r.issues)),
+        corpus_scores=corpus,
+    )
+    return Result(segments=results, summary=summary, signatures=sigs)
+
+
+def mt_description(segments: Iterable[Segment], translator: Translator | None) -> str:
+    if translator is not None:
+        return translator.name
+    if any(s.retranslation is not None for s in segments):
+        return "precomputed"
+    return "none: no retranslation, so no chrF/BLEU/TER against MT; risk from offline signals"
