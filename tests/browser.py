@@ -46,6 +46,7 @@ class Browser:
         self.workdir = Path(workdir)
         self.profile = self.workdir / "profile"
         self.profile.mkdir(parents=True, exist_ok=True)
+        (self.profile / "DevToolsActivePort").unlink(missing_ok=True)  # a stale one from a reuse
         self.log = open(self.workdir / "chromium.log", "wb")  # noqa: SIM115 - closed in close()
         self.proc = subprocess.Popen(
             [
@@ -106,8 +107,11 @@ class Browser:
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # ignore *_proxy
         deadline = time.monotonic() + limit
         while True:
-            with opener.open(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
-                targets = json.load(r)
+            try:
+                with opener.open(f"http://127.0.0.1:{port}/json/list", timeout=10) as r:
+                    targets = json.load(r)
+            except OSError:  # the port file can come a moment before the server listens
+                targets = []
             pages = [t for t in targets if t.get("type") == "page"]
             if pages:
                 return pages[0]["webSocketDebuggerUrl"]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
+import time
 from importlib.resources import files
 
 import lxml.html
@@ -335,6 +337,32 @@ def test_five_thousand_segments_stay_small_and_script_free():
     assert len(html.encode()) / 5000 < 3000  # bytes a segment, these carry 1-3 findings each
 
 
+def test_renders_the_json_of_a_real_result():
+    from qa.model import Issue, Result, Segment, SegmentResult
+
+    seg = Segment("s1", "猫が好きです。", "I like dogs & <cats>.", retranslation="I like cats.")
+    result = Result(
+        segments=[
+            SegmentResult(
+                seg,
+                scores={"chrf": 31.5, "e5_sim": None},
+                issues=[Issue("entity", "major", "猫 → dogs", (7, 11), "target")],
+                risk=0.64,
+                flagged=True,
+                reasons=["chrF 31 vs retranslation"],
+            ),
+            SegmentResult(Segment("s2", "終わり。", None, link="1-0"), risk=0.9, flagged=True),
+        ],
+        summary={"segments": 2, "flagged": 2, "threshold": 0.3},
+    )
+    # The dict as the JSON output writes it and as a saved report.json reads back.
+    doc = _doc(render_html(json.loads(json.dumps(result.to_dict()))))
+    first, second = _articles(doc)
+    assert [m.text_content() for m in _text_div(first, 1).xpath("./mark")] == ["dogs"]
+    assert _text_div(first, 1).text_content() == "I like dogs & <cats>."
+    assert "omission" in _text_div(second, 1).text_content()
+
+
 def test_template_is_package_data():
     assert files("qa.report").joinpath("templates/report.html.j2").is_file()
 
@@ -362,11 +390,16 @@ def page(browser, tmp_path):
     """The sample report opened fresh (no marks kept from an earlier test)."""
     path = tmp_path / "report.html"
     path.write_text(render_html(sample()), encoding="utf-8")
+    browser.goto(path.as_uri())
+    browser.evaluate("localStorage.clear()")  # marks are kept per report; these share content
     browser.events.clear()
     browser.goto(path.as_uri())
-    browser.wait_for("document.body && document.body.getAttribute('data-ready') === '1'")
-    browser.evaluate("localStorage.clear()")
+    _wait_ready(browser)
     return browser
+
+
+def _wait_ready(b) -> None:
+    b.wait_for("document.body && document.body.getAttribute('data-ready') === '1'")
 
 
 def _shown(b) -> list[str]:
@@ -430,14 +463,20 @@ def test_browser_false_positive_export(page, tmp_path):
     assert page.evaluate("document.getElementById('export').hidden") is False
     page.evaluate("document.getElementById('export-download').click()")
     download = tmp_path / "mtqa-ignore.txt"
-    page.wait_for("true", limit=0)  # drain events
-    import time
-
     deadline = time.monotonic() + 30
     while not (download.exists() and download.read_text()) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert download.read_text(encoding="utf-8") == "fp-numbers-1\n"
     assert all(u.startswith(("file:", "blob:")) for u in page.requested_urls())
+
+
+def test_browser_marks_survive_a_reload(page):
+    page.evaluate("document.querySelector('button.fp[data-fp=\"fp-add-4\"]').click()")
+    page.send("Page.reload")
+    page.wait_for("document.readyState === 'complete'")
+    _wait_ready(page)
+    assert page.evaluate("document.getElementById('export-text').value") == "fp-add-4\n"
+    assert page.evaluate("document.getElementById('fp-count').textContent") == "1"
 
 
 def test_browser_j_k_move_between_flagged_segments(page):
