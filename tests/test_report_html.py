@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
+import os
 import re
+import shutil
 import time
 from importlib.resources import files
+from pathlib import Path
 
 import lxml.html
 import pytest
@@ -302,10 +305,13 @@ def test_summary_header_shows_run_facts_and_optional_keys():
     assert len(ignored) == 1 and not ignored[0].xpath(".//button")
     # Histogram: one bar pair per risk bin, flagged heights add up to the flagged segments.
     assert len(doc.xpath("//section[contains(@class,'hist')]//g")) == 10
-    # When the summary has the counts, they are shown as given.
+    # When the summary has the counts, they are shown as given; a score may carry its signature.
     result["summary"]["issues_by_check"] = {"entity": 99}
+    result["summary"]["corpus_scores"] = {"ter": {"score": 80.98, "signature": "tok:tercom"}}
     doc = _doc(render_html(result))
     assert doc.xpath("//table[@aria-label='Issues by check']//td")[0].text_content() == "99"
+    corpus = doc.xpath("//section[@aria-labelledby='h-corpus']")[0].text_content()
+    assert "81.0" in corpus and "tok:tercom" in corpus
 
 
 def test_missing_pieces_render():
@@ -320,6 +326,7 @@ def test_missing_pieces_render():
     doc = _doc(render_html(bare))
     assert len(_articles(doc)) == 1 and "Retranslation" not in doc.text_content()
     assert doc.xpath("//input[@id='f-flagged']")[0].get("checked") is None  # 0 flagged: show all
+    assert doc.xpath("//button[@id='export-toggle']")[0].get("disabled") is not None  # no prints
     empty = _doc(render_html({"segments": [], "summary": {}, "signatures": {}}))
     assert _articles(empty) == [] and empty.xpath("//p[@id='empty']")
 
@@ -415,8 +422,14 @@ def test_browser_loads_without_network_and_screenshots(page, tmp_path):
         "Showing 5 of 7 segments"
     )
     shot = page.screenshot(tmp_path / "report.png")
-    assert shot.stat().st_size > 10_000
-    print(f"\nscreenshot: {shot}")
+    full = page.screenshot(tmp_path / "report-full.png", full_page=True)
+    assert shot.stat().st_size > 10_000 and full.stat().st_size > shot.stat().st_size
+    print(f"\nscreenshots: {shot} {full}")
+    keep = os.environ.get("MTQA_ARTIFACTS")  # CI: a folder it uploads
+    if keep:
+        Path(keep).mkdir(parents=True, exist_ok=True)
+        for f in (shot, full):
+            shutil.copy(f, Path(keep) / f.name)
     urls = page.requested_urls()
     assert urls and all(u.startswith("file:") for u in urls), urls
     assert page.failed_requests() == []

@@ -171,6 +171,15 @@ def _histogram(segments: list[dict[str, Any]], threshold: Any) -> dict[str, Any]
     }
 
 
+def _corpus_row(name: str, value: Any, signatures: dict[str, Any]) -> tuple[str, str, Any]:
+    """(name, shown value, signature): a bare number, or a {"score", "signature"} mapping."""
+    sig = signatures.get(f"corpus_{name}") or signatures.get(name)
+    if isinstance(value, dict):
+        sig = value.get("signature") or sig
+        value = value.get("score")
+    return name, _fmt(value), sig
+
+
 def _report_id(result: dict[str, Any]) -> str:
     """A short id for this report's content: the key its false-positive marks are saved under."""
     h = hashlib.sha1()
@@ -203,8 +212,7 @@ def render_html(result_dict: dict[str, Any]) -> str:
     filter_checks = Counter(i["check"] for i in all_issues)
     filter_sevs = Counter(i["severity"] for i in all_issues)
     corpus = [
-        (name, _fmt(value), signatures.get(f"corpus_{name}"))
-        for name, value in (summary.get("corpus_scores") or {}).items()
+        _corpus_row(n, v, signatures) for n, v in (summary.get("corpus_scores") or {}).items()
     ]
     n_flagged = sum(s["flagged"] for s in segments)
     return _template().render(
@@ -223,4 +231,5 @@ def render_html(result_dict: dict[str, Any]) -> str:
         report_id=_report_id(result_dict),
         fmt=_fmt,
         default_flagged_only=n_flagged > 0,
+        has_fingerprints=any(i["fingerprint"] for s in segments for i in s["issues"]),
     )
