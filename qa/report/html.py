@@ -161,7 +161,14 @@ def _histogram(segments: list[dict[str, Any]], threshold: Any) -> dict[str, Any]
             }
         )
     t = float(threshold) if isinstance(threshold, int | float) else None
+    risks = sorted(s["risk"] for s in segments)
+    mid = len(risks) // 2
+    median = None
+    if risks:
+        median = risks[mid] if len(risks) % 2 else (risks[mid - 1] + risks[mid]) / 2
     return {
+        "median": median,
+        "above": None if t is None else sum(r >= t for r in risks),
         "bars": bars,
         "width": width,
         "height": height,
