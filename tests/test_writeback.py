@@ -500,3 +500,27 @@ def test_cli_json_result_writes_back(tmp_path: Path, capsys, monkeypatch) -> Non
         if s["flagged"]:
             assert all(reason in notes[0].text for reason in s["reasons"])
     assert strip_review(out) == XLIFF12.encode()
+
+
+def test_positional_ids_count_skipped_units() -> None:
+    # the reader's ids: id, else resname, else the 1-based position among all units
+    # (skipped ones included); write-back maps through the reader, so the third unit is "3"
+    text = """<?xml version="1.0" encoding="UTF-8"?>
+<xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+  <file original="a" source-language="ja" target-language="en"><body>
+    <trans-unit id="a"><source>一</source><target>One</target></trans-unit>
+    <trans-unit id="b"><source> </source><target>skipped: no source text</target></trans-unit>
+    <trans-unit><source>三</source><target>Three</target></trans-unit>
+  </body></file>
+</xliff>
+"""
+    out = write_back(text.encode(), result(seg("3")), name="p.xlf")
+    units = etree.fromstring(out).findall(f".//{{{X1}}}trans-unit")
+    assert [len(u.findall(f"{{{X1}}}note")) for u in units] == [0, 0, 1]
+
+
+def test_utf8_bom_is_kept() -> None:
+    original = b"\xef\xbb\xbf" + XLIFF12.encode()
+    out = write_back(original, R12, name="a.xlf")
+    assert out.startswith(b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?>')
+    assert strip_review(out) == original

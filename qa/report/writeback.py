@@ -23,8 +23,11 @@ Everything else stays byte for byte: lxml re-serialisation would rewrite quotes,
 declaration, empty elements, character references and CRLF, so lxml only parses (safely: no
 entity expansion, no network, no DTD loading, no huge trees) and `qa.report.xmlspans` finds the
 offsets at which the new bytes are spliced into the original ones. An internal DTD subset and
-entity references are passed through unexpanded; entity bombs in attribute values are refused by
-libxml2's amplification limit (an InputError).
+entity references (external ones included) are passed through unexpanded; entity bombs are
+refused by libxml2's amplification limit (an InputError) before anything is expanded. Encodings:
+UTF-8 (with or without BOM), UTF-16 with BOM, and ASCII-compatible legacy ones (Shift_JIS, CP932,
+EUC-JP, ISO-8859-x, …); new text is encoded like the file, as character references where the
+encoding cannot hold a character.
 
 Idempotent: the input is first stripped of everything an earlier run added (`strip_review`: mtqa
 notes and props, mtqa subStates, the states mtqa set, restored from the "Previous …" lines of its
@@ -57,7 +60,6 @@ REVIEW_SUBSTATE = "mtqa:needs-review"  # XLIFF 2: subState values need a prefix
 TMX_PROP = "x-mtqa-review"
 PRIORITY = {"critical": 1, "major": 2}  # anything else: 3
 
-XLIFF1_NS = "urn:oasis:names:tc:xliff:document:1."
 XLIFF2_NS = "urn:oasis:names:tc:xliff:document:2."
 
 _RECORD = re.compile(r"Previous (state|subState): (.*)")

@@ -8,8 +8,12 @@ means, and its result is checked element by element against lxml's tree of the s
 (`writeback._align`), so a disagreement is an error, never a silent mis-edit.
 
 Offsets are indices into a `str`. For ASCII-compatible encodings that `str` is the raw bytes
-decoded as Latin-1 (one character per byte, so offsets are byte offsets and every markup
-delimiter is its ASCII self: no lead or trail byte of UTF-8, Shift_JIS or EUC-JP can be one).
+decoded as Latin-1: one character per byte, so offsets are byte offsets, and every delimiter
+the scanner acts on (`< > / = " ' ? ! -` and whitespace, all below 0x40) is its ASCII self, since
+no byte of a multi-byte UTF-8, Shift_JIS, EUC-JP, GBK or Big5 character is below 0x40. The one
+exception is `]` (0x5D, a possible Shift_JIS/GBK/Big5 trail byte), which matters only for the end
+of a CDATA section: a misread there shows up as an element-by-element mismatch with lxml.
+UTF-16 files are decoded properly and offsets mapped back by the caller.
 """
 
 from __future__ import annotations
