@@ -46,6 +46,7 @@ import codecs
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -86,6 +87,11 @@ _ASCII_SAFE_MULTIBYTE = {
     "big5hkscs",
     "cp950",
 }
+_MARKS = (
+    "//*[local-name()='note'][@from='mtqa' or @category='mtqa']"
+    " | //*[local-name()='prop'][@type='x-mtqa-review']"
+    " | //*[local-name()='segment'][starts-with(@subState, 'mtqa:')]"
+)
 _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
@@ -150,6 +156,8 @@ def strip_review(data: bytes, *, name: str = "input.xlf") -> bytes:
     """`data` without anything mtqa's write-back added (the states it set restored)."""
     doc = _Doc(data, name)
     dialect = doc.dialect()
+    if not doc.has_marks():
+        return data
     if dialect == "xliff1":
         _strip_xliff1(doc)
     elif dialect == "xliff2":
@@ -225,21 +233,29 @@ class _Doc:
             raise InputError(f"{name}: not a valid XML file ({reason})") from None
         self.bom, self.codec, self.text = _decode(data, self.root, name)
         self.newline = "\r\n" if "\r\n" in self.text else "\n"
-        try:
-            self.nodes = scan(self.text)
-        except ScanError as e:
-            raise InputError(f"{name}: cannot locate the units to annotate ({e})") from None
-        self.index = self._align()
         self.edits: list[_Edit] = []
 
-    # tree <-> offsets
+    # tree <-> offsets (scanned on first use: a file without mtqa marks needs no strip scan)
 
-    def _align(self) -> dict[etree._Element, int]:
-        elements = [e for e in self.root.iter() if isinstance(e.tag, str)]
-        if len(elements) != len(self.nodes):
+    @cached_property
+    def nodes(self) -> list[Node]:
+        try:
+            return scan(self.text)
+        except ScanError as e:
+            raise InputError(f"{self.name}: cannot locate the units to annotate ({e})") from None
+
+    @cached_property
+    def elements(self) -> list[etree._Element]:
+        return list(self.root.iter(etree.Element))  # elements only, document order
+
+    @cached_property
+    def index(self) -> dict[etree._Element, int]:
+        """Each element's node: the scanner's n-th element is lxml's n-th, checked by name."""
+        elements, nodes = self.elements, self.nodes
+        if len(elements) != len(nodes):
             raise InputError(f"{self.name}: cannot locate the units to annotate (element count)")
-        for el, node in zip(elements, self.nodes, strict=True):
-            qname = etree.QName(el).localname
+        for el, node in zip(elements, nodes, strict=True):
+            qname = el.tag.rpartition("}")[2]
             if el.prefix:
                 qname = f"{el.prefix}:{qname}"
             if self._name(node) != qname:
@@ -250,25 +266,34 @@ class _Doc:
         return {el: i for i, el in enumerate(elements)}
 
     def _name(self, node: Node) -> str:
-        if self.bom is None and self.codec != "latin-1":  # raw bytes seen as Latin-1
+        if self.bom is None and not node.name.isascii():  # raw bytes seen as Latin-1
             return node.name.encode("latin-1").decode(self.codec, "replace")
         return node.name
+
+    def has_marks(self) -> bool:
+        """Whether anything in the file looks like an earlier write-back's."""
+        return bool(self.root.xpath(_MARKS))
 
     def pair(self, other_root: etree._Element, others: list[etree._Element]) -> list:
         """This tree's elements for `others`, elements of another parse of the same bytes
         (translate-toolkit's, which may append a missing `<body>` but moves nothing)."""
-        mapping: dict[etree._Element, etree._Element] = {}
-        stack = [(other_root, self.root)]
-        while stack:
-            a, b = stack.pop()
-            mapping[a] = b
-            kids_a = [c for c in a if isinstance(c.tag, str)]
-            kids_b = [c for c in b if isinstance(c.tag, str)]
-            stack.extend(zip(kids_a, kids_b, strict=False))
+        theirs = list(other_root.iter(etree.Element))
+        if len(theirs) == len(self.elements):  # nothing added: document order pairs them
+            position = {el: i for i, el in enumerate(theirs)}
+            mapping = {el: self.elements[position[el]] for el in others if el in position}
+        else:  # pair child by child: additions at the end of a parent shift nothing
+            mapping = {}
+            stack = [(other_root, self.root)]
+            while stack:
+                a, b = stack.pop()
+                mapping[a] = b
+                kids_a = [c for c in a if isinstance(c.tag, str)]
+                kids_b = [c for c in b if isinstance(c.tag, str)]
+                stack.extend(zip(kids_a, kids_b, strict=False))
         out = []
         for el in others:
             mine = mapping.get(el)
-            if mine is None or etree.QName(mine).localname != etree.QName(el).localname:
+            if mine is None or mine.tag.rpartition("}")[2] != el.tag.rpartition("}")[2]:
                 raise InputError(f"{self.name}: cannot locate unit at line {el.sourceline}")
             out.append(mine)
         return out
@@ -371,7 +396,7 @@ class _Doc:
         node = self.node(el)
         attr = node.attr(name)
         if attr is None:
-            at = node.attrs[-1].end if node.attrs else node.name_end
+            at = node.attrs_end
             self.edits.append(_Edit(at, at, f' {name}="{_escape_attr(value)}"'))
         else:
             self.edits.append(_Edit(attr.value_start, attr.value_end, _escape_attr(value)))

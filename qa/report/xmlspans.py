@@ -20,10 +20,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 WS = " \t\r\n"
-_ATTR = re.compile(r"""[ \t\r\n]*([^ \t\r\n=/>]+)[ \t\r\n]*=[ \t\r\n]*("[^"]*"|'[^']*')""")
-_TAG_END = re.compile(r"[ \t\r\n]*(/?>)")
+_S = "[ \t\r\n]"  # XML whitespace; never \\s, which matches bytes 0x85 and 0xA0 of UTF-8 text
+_ATTR = re.compile(rf"""{_S}*([^ \t\r\n=/>]+){_S}*={_S}*("[^"]*"|'[^']*')""")
+_TOKEN = re.compile(
+    rf"""<(?:([^ \t\r\n/>!?]+)((?:{_S}+[^ \t\r\n=/>]+{_S}*={_S}*(?:"[^"]*"|'[^']*'))*){_S}*(/?)>"""
+    rf"|/([^ \t\r\n>]+){_S}*>"
+    r"|(!--|\?|!\[CDATA\[|!DOCTYPE))"
+)
 
 
 class ScanError(ValueError):
@@ -43,24 +49,35 @@ class Attr:
         return self.value_end + 1
 
 
-@dataclass
+@dataclass(eq=False)
 class Node:
     """One element. `items` are its child elements (ints, indices into the node list) and its
     comments and PIs (`(start, end)` pairs), in order; text lies in the gaps between them."""
 
+    text: str = field(repr=False)
     name: str
     start: int
     name_end: int
+    attrs_end: int  # end of the last attribute (== name_end without attributes)
     start_end: int  # just past the start tag's `>`
     end_start: int = -1  # the end tag's `<` (== start_end for `<x/>`)
     end: int = -1  # just past the end tag
     parent: int | None = None
-    attrs: list[Attr] = field(default_factory=list)
     items: list[int | tuple[int, int]] = field(default_factory=list)
 
     @property
     def empty_tag(self) -> bool:
         return self.end == self.start_end
+
+    @cached_property
+    def attrs(self) -> list[Attr]:
+        """The start tag's attributes with their offsets (read on demand: few are needed)."""
+        out, pos = [], self.name_end
+        while pos < self.attrs_end and (m := _ATTR.match(self.text, pos)):
+            value_start, value_end = m.start(2) + 1, m.end(2) - 1
+            out.append(Attr(m.group(1), m.start(1), value_start, value_end, pos))
+            pos = m.end()
+        return out
 
     def attr(self, name: str) -> Attr | None:
         return next((a for a in self.attrs if a.name == name), None)
@@ -71,38 +88,45 @@ def scan(text: str) -> list[Node]:
     nodes: list[Node] = []
     stack: list[int] = []
     pos = 0
-    while (lt := text.find("<", pos)) >= 0:
-        if text.startswith("<!--", lt):
-            pos = _past(text, "-->", lt + 4)
-            _misc(nodes, stack, lt, pos)
-        elif text.startswith("<?", lt):
-            pos = _past(text, "?>", lt + 2)
-            _misc(nodes, stack, lt, pos)
-        elif text.startswith("<![CDATA[", lt):
-            pos = _past(text, "]]>", lt + 9)  # character data: part of the text between items
-        elif text.startswith("<!DOCTYPE", lt):
-            pos = _doctype_end(text, lt + 9)
-        elif text.startswith("</", lt):
-            gt = text.find(">", lt + 2)
-            if gt < 0 or not stack:
-                raise ScanError(f"stray end tag at {lt}")
-            node = nodes[stack.pop()]
-            if text[lt + 2 : gt].rstrip(WS) != node.name:
-                raise ScanError(f"end tag at {lt} does not close <{node.name}>")
-            node.end_start, node.end = lt, gt + 1
-            pos = gt + 1
-        else:
-            node = _start_tag(text, lt)
+    search = _TOKEN.search
+    while m := search(text, pos):
+        lt = m.start()
+        if text.find("<", pos, lt) >= 0:  # a "<" no alternative matched: never skip it
+            raise ScanError(f"cannot read the markup at {text.find('<', pos, lt)}")
+        if m.group(1) is not None:  # start tag
+            node = Node(text, m.group(1), lt, m.end(1), m.end(2), m.end())
             index = len(nodes)
             if stack:
                 node.parent = stack[-1]
                 nodes[stack[-1]].items.append(index)
             nodes.append(node)
-            if text.startswith("/>", node.start_end - 2):
+            if m.group(3):
                 node.end_start = node.end = node.start_end
             else:
                 stack.append(index)
             pos = node.start_end
+        elif m.group(4) is not None:  # end tag
+            if not stack:
+                raise ScanError(f"stray end tag at {lt}")
+            node = nodes[stack.pop()]
+            if m.group(4) != node.name:
+                raise ScanError(f"end tag at {lt} does not close <{node.name}>")
+            node.end_start, node.end = lt, m.end()
+            pos = m.end()
+        elif m.group(5) == "!--":
+            pos = _past(text, "-->", m.end())
+            _misc(nodes, stack, lt, pos)
+        elif m.group(5) == "?":
+            pos = _past(text, "?>", m.end())
+            _misc(nodes, stack, lt, pos)
+        elif m.group(5) == "![CDATA[":
+            pos = _past(text, "]]>", m.end())  # character data: part of the text between items
+        elif m.group(5) == "!DOCTYPE":
+            pos = _doctype_end(text, m.end())
+        else:
+            raise ScanError(f"cannot read the markup at {lt}")
+    if text.find("<", pos) >= 0:
+        raise ScanError(f"cannot read the markup at {text.find('<', pos)}")
     if stack:
         raise ScanError(f"<{nodes[stack[-1]].name}> is not closed")
     return nodes
@@ -118,25 +142,6 @@ def _past(text: str, delimiter: str, pos: int) -> int:
 def _misc(nodes: list[Node], stack: list[int], start: int, end: int) -> None:
     if stack:
         nodes[stack[-1]].items.append((start, end))
-
-
-def _start_tag(text: str, lt: int) -> Node:
-    pos = lt + 1
-    while pos < len(text) and text[pos] not in WS and text[pos] not in "/>":
-        pos += 1
-    node = Node(name=text[lt + 1 : pos], start=lt, name_end=pos, start_end=-1)
-    if not node.name:
-        raise ScanError(f"no element name at {lt}")
-    prev_end = pos
-    while m := _ATTR.match(text, pos):
-        value_start, value_end = m.start(2) + 1, m.end(2) - 1
-        node.attrs.append(Attr(m.group(1), m.start(1), value_start, value_end, prev_end))
-        pos = prev_end = m.end()
-    m = _TAG_END.match(text, pos)
-    if not m:
-        raise ScanError(f"cannot read the start tag at {lt}")
-    node.start_end = m.end()
-    return node
 
 
 def _doctype_end(text: str, pos: int) -> int:
