@@ -524,3 +524,23 @@ def test_utf8_bom_is_kept() -> None:
     out = write_back(original, R12, name="a.xlf")
     assert out.startswith(b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?>')
     assert strip_review(out) == original
+
+
+def test_cdata_comments_and_empty_targets_are_located() -> None:
+    text = XLIFF12.replace(
+        '<target><bpt id="4">', '<!-- ok --><target><![CDATA[<i> & ]]><bpt id="4">'
+    ).replace("<source>未訳です。</source>", '<source>未訳です。</source><target state="new"/>')
+    original = text.encode()
+    out = write_back(original, result(seg("t3"), seg("t4")), name="a.xlf")
+    units = {u.get("id"): u for u in etree.fromstring(out).iter(f"{{{X1}}}trans-unit")}
+    assert units["t4"].find(f"{{{X1}}}target").get("state") == "needs-review-translation"
+    assert b'<target state="needs-review-translation"/>' in out
+    assert b'<!-- ok --><target><![CDATA[<i> & ]]><bpt id="4">' in out
+    assert children(units["t3"]) == ["source", "target", "note"]
+    assert strip_review(out) == original
+
+
+def test_not_xml_is_one_line_input_error() -> None:
+    with pytest.raises(InputError, match=r"^a\.xlf: not a valid XML file \(") as e:
+        write_back(b"<xliff><file>", R12, name="a.xlf")
+    assert "\n" not in str(e.value)
