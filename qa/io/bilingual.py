@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
@@ -26,29 +27,51 @@ TMX_SUFFIXES = (".tmx",)
 BILINGUAL_SUFFIXES = XLIFF_SUFFIXES + TMX_SUFFIXES
 
 Languages = tuple[str | None, str | None]  # (source, target) as the file declares them
+Pairs = list[tuple[Segment, etree._Element]]  # each Segment with the element it was read from
 
 
 def read_bilingual(path: Path) -> tuple[list[Segment], dict]:
     """Segments of an XLIFF or TMX file: Japanese source, English target (`""` if untranslated)."""
-    label = "TMX" if path.suffix.lower() in TMX_SUFFIXES else "XLIFF"
-    data = _read_bytes(path)
+    units = parse_bilingual(_read_bytes(path), path)
+    return units.segments, units.meta
+
+
+@dataclass
+class BilingualUnits:
+    """What `read_bilingual` reads, with the element each Segment came from.
+
+    `elements[i]` is the `<trans-unit>` (XLIFF 1.2), `<segment>` (XLIFF 2) or `<tu>` (TMX) that
+    `segments[i]` was read from, in translate-toolkit's tree of the same bytes. Write-back maps
+    ids to units through this list, so the two can never disagree on the id scheme.
+    """
+
+    kind: str  # "xliff" or "tmx"
+    segments: list[Segment]
+    elements: list[etree._Element]
+    meta: dict
+
+
+def parse_bilingual(data: bytes, path: Path) -> BilingualUnits:
+    """Parse XLIFF/TMX bytes (`path` names the file in errors) into Segments and their elements."""
+    label = "TMX" if Path(path).suffix.lower() in TMX_SUFFIXES else "XLIFF"
     root = _sniff_root(path, data, label)
     name = etree.QName(root).localname
     # Dispatch on the root element, not the suffix: a TMX saved as .xlf still reads.
     if name == "tmx":
         store = _parse(path, data, tmx.tmxfile, "TMX")
-        segments, langs = _tmx_segments(path, store)
+        pairs, langs = _tmx_segments(path, store)
         kind = "tmx"
     elif name == "xliff":
         store_class = xliff2.Xliff2File if _is_xliff2(root) else xliff.xlifffile
         store = _parse(path, data, store_class, "XLIFF")
-        segments, langs = _xliff_segments(path, store)
+        pairs, langs = _xliff_segments(path, store)
         kind = "xliff"
     else:
         raise _invalid(path, label, f"root element is <{name}>")
-    if not segments:
+    if not pairs:
         raise InputError(f"{path}: no units with source text to check")
-    return segments, {"input": kind, "source_language": langs[0], "target_language": langs[1]}
+    meta = {"input": kind, "source_language": langs[0], "target_language": langs[1]}
+    return BilingualUnits(kind, [s for s, _ in pairs], [e for _, e in pairs], meta)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -107,7 +130,7 @@ def _parse(path: Path, data: bytes, store_class: type, label: str) -> Translatio
 # --- XLIFF -------------------------------------------------------------------------------
 
 
-def _xliff_segments(path: Path, store: TranslationStore) -> tuple[list[Segment], Languages]:
+def _xliff_segments(path: Path, store: TranslationStore) -> tuple[Pairs, Languages]:
     langs = _xliff_languages(path, store)
     # XLIFF ids are unique only within a <file>: qualify them when there are several.
     qualify = len(store.document.getroot().findall("{*}file")) > 1
@@ -121,8 +144,9 @@ def _xliff_segments(path: Path, store: TranslationStore) -> tuple[list[Segment],
             uid = f"{_file_name(unit)}/{uid}"
         # In a bilingual file a missing <target> is an empty translation, so that the
         # empty_target check reports it (None would mean "no translation given at all").
-        segments.append(Segment(id=uid, source=source, target=str(unit.target or "")))
-    _require_unique(path, [s.id for s in segments])
+        segment = Segment(id=uid, source=source, target=str(unit.target or ""))
+        segments.append((segment, unit.xmlelement))
+    _require_unique(path, [s.id for s, _ in segments])
     return segments, langs
 
 
@@ -165,7 +189,7 @@ def _xliff_languages(path: Path, store: TranslationStore) -> Languages:
 # --- TMX ---------------------------------------------------------------------------------
 
 
-def _tmx_segments(path: Path, store: TranslationStore) -> tuple[list[Segment], Languages]:
+def _tmx_segments(path: Path, store: TranslationStore) -> tuple[Pairs, Languages]:
     found = _tmx_languages(store.units)
     ja = next((lang for lang in found if _is_lang(lang, "ja")), None)
     en = next((lang for lang in found if _is_lang(lang, "en")), None)
@@ -181,7 +205,7 @@ def _tmx_segments(path: Path, store: TranslationStore) -> tuple[list[Segment], L
         if not source.strip():
             continue  # no Japanese side in this unit: nothing to check
         target = next((t for lang, t in texts if _is_lang(lang, "en")), "")
-        segments.append(Segment(id=uid, source=source, target=target))
+        segments.append((Segment(id=uid, source=source, target=target), unit.xmlelement))
     return segments, (ja, en)
 
 
