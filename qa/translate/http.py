@@ -30,11 +30,11 @@ import logging
 import os
 import random
 import re
+import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any, Literal
 
@@ -126,7 +126,6 @@ class OpenAITranslator:
         self._key_env_asked = api_key_env
         self._key_env, self._api_key = _find_key(api_key_env)
         self._random = random.Random()
-        self._sleep: Callable[[float], None] = time.sleep
         self.model = model or ""
         self.model = model or self._only_model()
         host = urllib.parse.urlsplit(self.base_url).netloc
@@ -148,20 +147,22 @@ class OpenAITranslator:
         todo = list(dict.fromkeys(s for s in sources if s.strip()))
         done: dict[str, str] = {}
         if todo:
+            stop = threading.Event()  # set when the call ends: no worker retries any more
             pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="mtqa-http")
             try:
-                futures = {pool.submit(self.translate_one, s): s for s in todo}
+                futures = {pool.submit(self.translate_one, s, stop): s for s in todo}
                 finished, _ = wait(futures, return_when=FIRST_EXCEPTION)
                 for future in finished:
                     if future.exception() is not None:
                         raise future.exception()  # type: ignore[misc]
                 for future, source in futures.items():
                     done[source] = future.result()
-            finally:
+            finally:  # on an error or Ctrl-C: queued requests are dropped, none is retried
+                stop.set()
                 pool.shutdown(wait=False, cancel_futures=True)
         return [done.get(s, "") for s in sources]
 
-    def translate_one(self, source: str) -> str:
+    def translate_one(self, source: str, stop: threading.Event | None = None) -> str:
         text = self.prompt.replace("{source}", source)
         body: dict[str, Any] = {
             "model": self.model,
@@ -173,14 +174,14 @@ class OpenAITranslator:
             body["messages"] = [{"role": "user", "content": text}]
         else:
             body["prompt"] = text
-        answer = self._request(_PATHS[self.endpoint], body)
+        answer = self._request(_PATHS[self.endpoint], body, stop or threading.Event())
         return clean_output(self._answer_text(answer), self.endpoint)
 
     # --- HTTP ----------------------------------------------------------------------------------
 
     def _only_model(self) -> str:
         """The id of the one model the server serves (vLLM and llama.cpp serve one)."""
-        listing = self._request("/models", None)
+        listing = self._request("/models", None, threading.Event())
         data = listing.get("data") if isinstance(listing, dict) else None
         ids = [m.get("id") for m in data or [] if isinstance(m, dict)]
         ids = [i for i in ids if isinstance(i, str) and i]
@@ -192,9 +193,10 @@ class OpenAITranslator:
             + (f" ({served})" if served else " (it lists no models at /models)")
         )
 
-    def _request(self, path: str, body: dict[str, Any] | None) -> Any:
+    def _request(self, path: str, body: dict[str, Any] | None, stop: threading.Event) -> Any:
         """The decoded JSON answer to GET (body None) or POST `path`, retrying transient
-        failures; every failure a user can fix or wait out ends as one InputError line."""
+        failures until `stop` is set; every failure a user can fix or wait out ends as one
+        InputError line."""
         url = self.base_url + path
         attempts = self.max_retries + 1
         for attempt in range(attempts):
@@ -213,7 +215,7 @@ class OpenAITranslator:
                         f"MT server {self.base_url} still answered HTTP {status} after "
                         f"{attempts} attempts{': ' + detail if detail else ''}"
                     ) from None
-                self._pause(attempt, f"HTTP {status}", retry_after)
+                self._pause(attempt, f"HTTP {status}", retry_after, stop)
             except (TimeoutError, urllib.error.URLError, OSError, http.client.HTTPException) as e:
                 reason = getattr(e, "reason", e)
                 timed_out = isinstance(reason, TimeoutError) or "timed out" in str(reason)
@@ -227,7 +229,7 @@ class OpenAITranslator:
                         f"cannot reach MT server {self.base_url} after {attempts} attempts: "
                         f"{_one_line(str(reason) or type(reason).__name__)}"
                     ) from None
-                self._pause(attempt, "timeout" if timed_out else "connection error", None)
+                self._pause(attempt, "timeout" if timed_out else "connection error", None, stop)
             else:
                 return self._decode(raw, url)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -242,7 +244,9 @@ class OpenAITranslator:
             headers["Content-Type"] = "application/json"
         return urllib.request.Request(url, data=data, headers=headers)
 
-    def _pause(self, attempt: int, why: str, retry_after: float | None) -> None:
+    def _pause(
+        self, attempt: int, why: str, retry_after: float | None, stop: threading.Event
+    ) -> None:
         if retry_after is not None:
             delay = min(retry_after, self.max_wait)
         else:  # exponential backoff with "equal jitter": half fixed, half random
@@ -252,7 +256,8 @@ class OpenAITranslator:
             "MT server %s: %s, retrying in %.2f s (retry %d of %d)",
             self.base_url, why, delay, attempt + 1, self.max_retries,
         )  # fmt: skip
-        self._sleep(delay)
+        if stop.wait(delay):
+            raise InputError(f"MT server {self.base_url}: request abandoned")
 
     def _decode(self, raw: bytes, url: str) -> Any:
         try:
@@ -283,8 +288,8 @@ class OpenAITranslator:
     def _detail(self, error: urllib.error.HTTPError) -> str:
         try:
             raw = error.read(2000)
-        except (OSError, http.client.HTTPException):
-            return ""
+        except (OSError, ValueError, AttributeError, http.client.HTTPException):
+            return ""  # no body, or one cut short
         try:
             text = _error_text(json.loads(raw))
         except (UnicodeDecodeError, json.JSONDecodeError):
