@@ -4,6 +4,7 @@ MT model (tests/http_server.py; the model is built in conftest.py). No client is
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 
 import pytest
@@ -144,6 +145,16 @@ def test_still_failing_after_the_retries_is_one_line(marian: HFTranslator) -> No
     assert "HTTP 503 after 3 attempts: overloaded" in msg and "\n" not in msg
 
 
+def test_after_a_fatal_answer_the_other_workers_stop_retrying(marian: HFTranslator) -> None:
+    faults = [Fault(400, message="bad request")] + [Fault(503)] * 50
+    with serve(marian, faults=faults) as server:
+        mt = client(server, concurrency=2, max_retries=20, backoff=0.02)
+        with pytest.raises(InputError, match="HTTP 400: bad request"):
+            mt.translate(SOURCES)
+        time.sleep(0.5)  # room for the retries a worker would make if it had not stopped
+        assert len(server.posts()) <= 3
+
+
 def test_unreachable_server_fails_after_bounded_retries() -> None:
     url = f"http://127.0.0.1:{free_port()}/v1"
     mt = OpenAITranslator(url, MODEL, max_retries=2, **FAST)
@@ -211,6 +222,8 @@ def test_a_wrong_path_is_a_404_with_a_hint(marian: HFTranslator) -> None:
         mt = OpenAITranslator(server.url.removesuffix("/v1"), MODEL)
         with pytest.raises(InputError, match=r"HTTP 404.*ending in /v1"):
             mt.translate(["犬"])
+        with pytest.raises(InputError, match=r"HTTP 404.*--mt-model.*ending in /v1"):
+            load_http(f"openai:{server.url.removesuffix('/v1')}", None)  # asks /models
 
 
 @pytest.mark.parametrize(
