@@ -239,3 +239,31 @@ def tiny_gemma(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 # ------------------------------------ end of LM fixtures ------------------------------------
+
+
+# ---------------------------------------------------------------------------------------------
+# HTTP MT backend: a tiny Marian whose output depends on its input (tests/test_http_backend.py).
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def tiny_marian_varied(tiny_marian: Path) -> Path:
+    """`tiny_marian` re-initialised with init_std=1.0: with the default 0.02 its greedy output
+    is the same string for nearly every source, so a reordering would go unseen."""
+    import shutil
+
+    import torch
+    from transformers import GenerationConfig, MarianConfig, MarianMTModel
+
+    out = tiny_marian.with_name("tiny-marian-varied")
+    shutil.copytree(tiny_marian, out)
+    config = MarianConfig.from_pretrained(out)
+    config.init_std = 1.0
+    torch.manual_seed(0)
+    model = MarianMTModel(config).eval()
+    model.generation_config = GenerationConfig.from_pretrained(tiny_marian)
+    model.save_pretrained(out)
+    return out
+
+
+# ---------------------------------- end of HTTP MT fixtures ----------------------------------
