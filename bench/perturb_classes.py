@@ -189,7 +189,7 @@ def _pick(rng: random.Random, options: list[Any]) -> Any:
     return rng.choice(options) if options else None
 
 
-_EMPTY = re.compile(r"\"\"|“”|‘’|\(\s*\)|\[\s*\]|「」|  |\s[,.;:!?](?!\d)")
+_EMPTY = re.compile(r"[\"“][,.!?]?[\"”]|“”|‘’|\(\s*\)|\[\s*\]|「」|  |\s[,.;:!?](?!\d)")
 
 
 def _choose(rng: random.Random, english: str, damages: Iterable[Damage | None]) -> Damage | None:
@@ -332,7 +332,7 @@ def _free(toks: list[Token]) -> bool:
     return (
         nxt is None
         or bool(last.whitespace_)
-        or nxt.text in {",", ".", ";", ":", "!", "?", ")", "'s", "’s"}
+        or nxt.text in {",", ".", ";", ":", "?", ")", "'s", "’s"}
     )
 
 
@@ -385,14 +385,25 @@ def omit_pp(english: str, rng: random.Random, source: str | None = None) -> Dama
             continue
         if t.head.lemma_ == "be" or t.head.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ"):
             continue  # "He is in Tokyo": the phrase is the predicate
+        if _in_fixed(english, t.idx, t.idx + len(t.text), lex.FUNCTION_FIXED + lex.ANTONYM_FIXED):
+            continue  # "according to", "at least"
         a, b = _tok_span(toks)
-        if _in_fixed(english, a, b, lex.FUNCTION_FIXED + lex.ANTONYM_FIXED):
-            continue
         cands.append(_remove(english, a, b, "omit_pp"))
     return _choose(rng, english, cands)
 
 
 # ------------------------------------------------------------------ additions
+
+
+def _ends_main_clause(t: Token, root: Token) -> bool:
+    """Whether `t` (a word) is inside the main clause, not in a clause under it."""
+    if not t.is_alpha or t.lower_ in ("etc", "on", "so"):
+        return False
+    while t.i != root.i:
+        if t.pos_ in ("VERB", "AUX") or t.dep_ in ("conj", "appos"):
+            return False
+        t = t.head
+    return True
 
 
 _SLANG = {"wan", "gon", "gotta", "wanna", "gonna"}  # "wanna" is parsed "wan" + "na"
@@ -404,7 +415,7 @@ def add_word(english: str, rng: random.Random, source: str | None = None) -> Dam
     doc = parse(english)
     words = {t.lower_ for t in doc}
     options: list[tuple[int, list[str]]] = []  # (insertion point, what may go there)
-    determiners = {"a", "an", "the", "this", "that", "my", "his", "her", "our", "their", "your"}
+    determiners = {"a", "an", "the", "my", "his", "her", "our", "their", "your"}
     for s in doc.sents:
         root = s.root
         question = s.text.rstrip().endswith("?")
@@ -416,12 +427,14 @@ def add_word(english: str, rng: random.Random, source: str | None = None) -> Dam
             continue
         if root.pos_ == "VERB" and subj and doc[root.i - 1].dep_ not in ("neg", "punct"):
             options.append((root.idx, [w + " " for w in lex.ADD_ADVERBS if w not in words]))
+            # (before the verb: "has also gone", "also went")
         elif root.lemma_ == "be" and subj and root.i + 1 < len(doc):
             nxt = doc[root.i + 1]
             if nxt.dep_ in ("acomp", "attr", "det", "prep") and not nxt.is_punct:
-                options.append((nxt.idx, [w + " " for w in lex.ADD_ADVERBS if w not in words]))
+                adverbs = [w for w in lex.ADD_ADVERBS_AFTER_BE if w not in words]
+                options.append((nxt.idx, [w + " " for w in adverbs]))
         end = s[-1]
-        if root.pos_ == "VERB" and end.text == "." and end.i > 0 and doc[end.i - 1].is_alpha:
+        if _ends_main_clause(doc[end.i - 1], root) and end.text == "." and root.pos_ == "VERB":
             phrases = [" " + p for p in lex.ADD_PHRASES if p.split()[-1].lower() not in words]
             options.append((end.idx, phrases))
     for t in doc:
@@ -432,11 +445,10 @@ def add_word(english: str, rng: random.Random, source: str | None = None) -> Dam
             continue
         if any(c.dep_ in ("amod", "compound", "nummod", "poss") for c in t.children):
             continue
-        adjectives = [w for w in lex.ADD_ADJECTIVES if w not in words]
-        if det.lower_ in ("a", "an"):
-            adjectives = [w for w in adjectives if w not in ("other", "same", "whole")]
-        if t.tag_ == "NNS" or det.lower_ not in ("the", "a", "an"):
-            adjectives = [w for w in adjectives if w != "same"]
+        table = lex.ADD_ADJ_INDEFINITE if det.lower_ in ("a", "an") else lex.ADD_ADJ_DEFINITE
+        adjectives = [w for w in table if w not in words]
+        if t.tag_ == "NNS":
+            adjectives = [w for w in adjectives if w not in ("same", "whole")]
         options.append((t.idx, [w + " " for w in adjectives]))
     damages = [_edit(english, p, p, w, "add_word") for p, ws in options for w in ws]
     return _choose(rng, english, damages)
@@ -565,7 +577,14 @@ def antonym(english: str, rng: random.Random, source: str | None = None) -> Dama
             continue
         if _in_fixed(english, t.idx, t.idx + len(t.text), lex.ANTONYM_FIXED):
             continue
-        options.append((t, forms))
+        if (pos == "NOUN" and t.dep_ == "compound") or (
+            t.lower_ == "with" and t.head.pos_ not in ("NOUN", "PROPN")
+        ):
+            continue  # "supply chain", "merged with"
+        sentence = {x.lower_ for x in t.sent} | {x.lemma_.lower() for x in t.sent}
+        forms = [f for f in forms if f.lower() not in sentence]  # "buy or sell"
+        if forms:
+            options.append((t, forms))
     damages = [
         _edit(english, t.idx, t.idx + len(t.text), _match_case(t.text, f), "antonym")
         for t, forms in options
@@ -617,24 +636,43 @@ def hypernym(english: str, rng: random.Random, source: str | None = None) -> Dam
                 or (after is not None and after.pos_ == "PROPN")
             ):
                 continue  # "Tokyo Station", "Toyota cars"
+            inside = {t.i for t in toks}
+            if any(c.i < toks[0].i for t in toks for c in t.children if c.i not in inside):
+                continue  # "eastern Japan", "last Friday", "present-day Shizuoka"
             if before is not None and (
-                before.pos_ in ("PROPN", "DET") and not name.startswith("the")
+                before.pos_ in ("PROPN", "DET", "ADJ") and not name.startswith("the")
             ):
                 continue
+            if (
+                before is not None
+                and before.text == "("
+                and after is not None
+                and after.text == ")"
+            ):
+                continue  # "Kyocera (Japan)"
+            if after is not None and (after.like_num or after.lower_ == "the"):
+                continue  # "Friday the 10th"
             new = general
             if _sentence_start(english, m.start()):
                 new = new[:1].upper() + new[1:]
             options.append((m.start(), m.end(), new))
     for t in doc:
-        if t.pos_ != "NOUN" or t.dep_ == "compound" or t.text[:1].isupper() and t.i > 0:
+        if t.pos_ != "NOUN" or t.dep_ in ("compound", "amod", "nmod") or t.i < t.head.i:
+            continue  # "the silver mint": a modifier of the noun after it
+        if t.text[:1].isupper() and not _is_sentence_initial(t):
             continue
-        if any(c.dep_ == "compound" for c in t.children):
-            continue  # "sports car"
+        if any(c.dep_ == "compound" or c.lower_ == "of" for c in t.children):
+            continue  # "sports car", "table of contents"
+        if "-" in (english[t.idx - 1 : t.idx], english[t.idx + len(t) : t.idx + len(t) + 1]):
+            continue  # "tiger-shaped"
         lemma = t.lemma_.lower()
         general = lex.HYPERNYMS.get(lemma)
         if general is None or " " in lemma:
             continue
         det = next((c for c in t.children if c.dep_ == "det"), None)
+        bare = det is None and not any(c.dep_ == "poss" for c in t.children)
+        if bare and t.tag_ == "NN" and general not in lex.MASS and lemma not in lex.MASS_SPECIFIC:
+            continue  # "go to school" is no "go to institution"
         if general in lex.MASS:
             if det is not None and det.lower_ in ("a", "an", "another", "each", "every"):
                 continue
@@ -680,8 +718,8 @@ def _question_to_statement(s: Span) -> tuple[int, int, str] | None:
     if subj is None or subj.left_edge.i != aux.i + 1:
         return None
     toks = list(subj.subtree)
-    if len(toks) > 4 or _has_verb(toks):
-        return None
+    if len(toks) > 4 or _has_verb(toks) or any(t.lower_.startswith("any") for t in s):
+        return None  # "Are there any options?" is no statement without "any"
     rest_start = toks[-1].i + 1
     if rest_start >= end.i:
         return None
@@ -712,6 +750,8 @@ def _statement_to_question(s: Span) -> tuple[int, int, str] | None:
     toks = list(subj.subtree)
     if len(toks) > 3 or _has_verb(toks) or any(t.is_punct for t in toks):
         return None
+    if toks[0].lower_ in ("i", "we") and len(toks) == 1:
+        return None  # "Do I have a question?" is not a question a text asks
     nxt = doc[toks[-1].i + 1]
     if nxt.text[:1] in "'’":
         return None

@@ -699,8 +699,8 @@ for _multi in ("the United States", "the U.S.", "the US", "the UK", "South Korea
     NAME_HYPERNYMS[_multi] = "the country"
 for _company in (
     "Toyota Honda Nissan Sony Panasonic Nintendo Toshiba Hitachi Fujitsu Canon Uniqlo Rakuten "
-    "SoftBank Mitsubishi Subaru Mazda Suzuki Yamaha Google Microsoft Amazon Facebook Twitter "
-    "Tesla Samsung Huawei Netflix"
+    "SoftBank Mitsubishi Subaru Mazda Suzuki Yamaha Microsoft "
+    "Tesla Samsung Huawei"
 ).split():
     NAME_HYPERNYMS[_company] = "the company"
 for _pref in ("Hokkaido", "Okinawa", "Kyushu", "Shikoku", "Honshu", "Fukushima", "Aomori"):
@@ -944,9 +944,13 @@ CURRENCY_SYMBOLS: dict[str, list[str]] = {"¥": ["$"], "$": ["¥", "€"], "€"
 
 # ------------------------------------------------------------------ additions
 ADD_ADVERBS = ["also", "only", "just", "still", "already", "really", "usually", "finally"]
-ADD_ADVERBS += ["actually", "recently", "often"]
-ADD_ADJECTIVES = ["new", "main", "current", "specific", "certain", "usual", "original", "whole"]
-ADD_ADJECTIVES += ["particular", "additional", "same", "other", "real", "actual", "local"]
+ADD_ADVERBS += ["actually", "often"]
+ADD_ADVERBS_AFTER_BE = ["also", "still", "really", "actually", "usually", "already", "only"]
+# adjectives that fit most nouns, after "the"/"this"/"my"... and after "a"/"an"
+ADD_ADJ_DEFINITE = ["new", "main", "current", "original", "whole", "usual", "local", "other"]
+ADD_ADJ_DEFINITE += ["actual", "entire"]
+ADD_ADJ_INDEFINITE = ["new", "certain", "particular", "specific", "real", "local", "additional"]
+ADD_ADJ_INDEFINITE += ["typical", "single"]
 ADD_PHRASES = ["in Japan", "at the time", "for a while", "at home", "every day", "in the end"]
 ADD_PHRASES += ["this year", "at night", "again", "there", "last year", "for free"]
 
