@@ -351,8 +351,11 @@ def _drop_name(doc: Doc, toks: list[Token]) -> Damage | None:
     prep = root.head
     if root.dep_ == "pobj" and prep.dep_ == "prep" and prep.i == first.i - 1:
         if prep.right_edge.i == last.i:
-            first = prep
-    elif root.dep_ == "conj" and first.i > 0 and doc[first.i - 1].dep_ == "cc":
+            return _remove(english, prep.idx, last.idx + len(last.text), "omit_entity")
+    cc = next((c for c in root.children if c.dep_ == "cc" and c.i == last.i + 1), None)
+    if cc is not None and any(c.dep_ == "conj" for c in root.children):  # "Osaka and Kyoto"
+        return _remove(english, first.idx, cc.idx + len(cc.text), "omit_entity")
+    if root.dep_ == "conj" and first.i > 0 and doc[first.i - 1].dep_ == "cc":
         first = doc[first.i - 1]
         if first.i > 0 and doc[first.i - 1].text == ",":  # "A, B, and C" -> "A, B"
             return _edit(
@@ -433,9 +436,15 @@ def add_word(english: str, rng: random.Random, source: str | None = None) -> Dam
             if nxt.dep_ in ("acomp", "attr", "det", "prep") and not nxt.is_punct:
                 adverbs = [w for w in lex.ADD_ADVERBS_AFTER_BE if w not in words]
                 options.append((nxt.idx, [w + " " for w in adverbs]))
-        end = s[-1]
-        if _ends_main_clause(doc[end.i - 1], root) and end.text == "." and root.pos_ == "VERB":
-            phrases = [" " + p for p in lex.ADD_PHRASES if p.split()[-1].lower() not in words]
+        end, last = s[-1], doc[s[-1].i - 1]
+        closes = last.dep_ in ("dobj", "pobj", "attr", "prt", "ROOT") or last.i == root.i
+        if _ends_main_clause(last, root) and end.text == "." and root.pos_ == "VERB" and closes:
+            timed = any(e.label_ in ("DATE", "TIME") for e in s.ents)
+            phrases = [
+                " " + p
+                for p in (lex.ADD_PLACES if timed else lex.ADD_PLACES + lex.ADD_TIMES)
+                if p.split()[-1].lower() not in words
+            ]
             options.append((end.idx, phrases))
     for t in doc:
         if t.pos_ != "NOUN" or t.tag_ not in ("NN", "NNS") or t.i == 0:
@@ -445,6 +454,8 @@ def add_word(english: str, rng: random.Random, source: str | None = None) -> Dam
             continue
         if any(c.dep_ in ("amod", "compound", "nummod", "poss") for c in t.children):
             continue
+        if _in_fixed(english, det.idx, t.idx + len(t.text), lex.FUNCTION_FIXED):
+            continue  # "a while", "the end"
         table = lex.ADD_ADJ_INDEFINITE if det.lower_ in ("a", "an") else lex.ADD_ADJ_DEFINITE
         adjectives = [w for w in table if w not in words]
         if t.tag_ == "NNS":
@@ -557,6 +568,10 @@ def antonym(english: str, rng: random.Random, source: str | None = None) -> Dama
             continue  # part of a name ("Good Smile Company")
         if any(c.dep_ in ("prt", "dative") for c in t.children):
             continue  # "sell out", "send me"
+        if t.lemma_ in ("send", "lend", "borrow") and any(
+            c.lower_ in ("to", "from") for c in t.children
+        ):
+            continue  # "send it to me" is no "receive it to me"
         exact = lex.ANTONYMS.get((t.lower_, pos))
         forms: list[str] = []
         if exact:

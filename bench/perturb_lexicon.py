@@ -833,6 +833,7 @@ FUNCTION_FIXED = [
     "the police",
     "the sun",
     "the first time",
+    "for the first time",
     "all the",
     "and so on",
     "and so forth",
@@ -951,8 +952,9 @@ ADD_ADJ_DEFINITE = ["new", "main", "current", "original", "whole", "usual", "loc
 ADD_ADJ_DEFINITE += ["actual", "entire"]
 ADD_ADJ_INDEFINITE = ["new", "certain", "particular", "specific", "real", "local", "additional"]
 ADD_ADJ_INDEFINITE += ["typical", "single"]
-ADD_PHRASES = ["in Japan", "at the time", "for a while", "at home", "every day", "in the end"]
-ADD_PHRASES += ["this year", "at night", "again", "there", "last year", "for free"]
+ADD_PLACES = ["in Japan", "at home", "there", "in Tokyo", "online", "for free"]
+ADD_TIMES = ["at the time", "for a while", "every day", "this year", "at night", "again"]
+ADD_TIMES += ["last year", "in the end"]
 
 # Verbs that do not take the progressive ("is knowing").
 STATIVE = {"be", "know", "like", "love", "hate", "want", "need", "prefer", "believe", "seem"}
