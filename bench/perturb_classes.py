@@ -388,7 +388,7 @@ def omit_pp(english: str, rng: random.Random, source: str | None = None) -> Dama
             continue
         if t.head.lemma_ == "be" or t.head.pos_ not in ("VERB", "NOUN", "PROPN", "ADJ"):
             continue  # "He is in Tokyo": the phrase is the predicate
-        if _in_fixed(english, t.idx, t.idx + len(t.text), lex.FUNCTION_FIXED + lex.ANTONYM_FIXED):
+        if _in_fixed(english, t.idx, t.idx + len(t.text), lex.PP_FIXED):
             continue  # "according to", "at least"
         a, b = _tok_span(toks)
         cands.append(_remove(english, a, b, "omit_pp"))

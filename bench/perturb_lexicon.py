@@ -882,6 +882,14 @@ FUNCTION_FIXED = [
     "to be honest",
 ]
 
+# A preposition in one of these is not the head of a phrase to drop.
+PP_FIXED = ["according to", "due to", "because of", "instead of", "in front of", "in spite of"]
+PP_FIXED += ["thanks to", "such as", "in order to", "up to", "as well", "at least", "at all"]
+PP_FIXED += ["at first", "at last", "at once", "in fact", "of course", "for example", "at most"]
+PP_FIXED += ["for instance", "in particular", "in general", "in addition", "on the other hand"]
+PP_FIXED += ["by the way", "forward to", "in case", "in charge of", "as for", "apart from"]
+PP_FIXED += ["regardless of", "in terms of", "as of", "prior to", "next to", "close to"]
+
 # ------------------------------------------------------------------ units
 # a unit after a number -> units it may become (singular and plural listed separately)
 UNITS: dict[str, list[str]] = {
