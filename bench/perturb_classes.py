@@ -471,6 +471,7 @@ _BE_PRESENT = {"I": "am", True: "is", False: "are"}
 _BE_PAST = {"I": "was", True: "was", False: "were"}
 _THIRD = {"he", "she", "it", "this", "that", "everyone", "someone", "nobody", "everything"}
 _THIRD |= {"something", "nothing", "everybody", "somebody", "anyone", "one", "each"}
+_NT = {"n't", "n’t"}
 _NOT_THIRD = {"you", "we", "they", "these", "those", "both", "many", "some", "all"}
 
 
@@ -504,7 +505,7 @@ def tense(english: str, rng: random.Random, source: str | None = None) -> Damage
     """Change the tense of one finite main clause: past <-> present, "will" + verb, or the
     progressive ("eats" -> "is eating"), inflected by lemminflect."""
     doc = parse(english)
-    options: list[tuple[int, int, str, str]] = []  # (start, end, new, original form)
+    options: list[tuple[int, int, str, str, str]] = []  # (start, end, new, old form, "n't")
     for s in doc.sents:
         v = s.root
         if v.pos_ not in ("VERB", "AUX"):
@@ -515,15 +516,19 @@ def tense(english: str, rng: random.Random, source: str | None = None) -> Damage
         finite = auxes[0] if auxes else v
         if finite.text[:1] in "'’" or finite.lower_ in ("wo", "ca", "ai", "sha"):
             continue
-        if v.lower_ in _SLANG:
+        if v.lower_ in _SLANG or (v.i + 1 < len(doc) and doc[v.i + 1].lower_ in ("ta", "na")):
             continue
         a, b = finite.idx, finite.idx + len(finite.text)
         low = finite.lower_
+        neg = ""
+        if not finite.whitespace_ and finite.i + 1 < len(doc) and doc[finite.i + 1].lower_ in _NT:
+            neg = doc[finite.i + 1].text  # "doesn't" -> "didn't": the span is the whole word
+            b += len(neg)
         if auxes:
             if low == "will" and v.i == finite.i + 1 and v.tag_ == "VB" and v.lemma_ != "be":
                 past = _inflect(v.lemma_, "VBD")
                 if past:
-                    options.append((a, v.idx + len(v.text), past, finite.text))
+                    options.append((a, v.idx + len(v.text), past, finite.text, ""))
                 continue
             if finite.tag_ == "MD" or person is None:
                 continue
@@ -537,7 +542,7 @@ def tense(english: str, rng: random.Random, source: str | None = None) -> Damage
                         else _inflect(finite.lemma_, "VBD")
                     )
                 if new:
-                    options.append((a, b, new, finite.text))
+                    options.append((a, b, new, finite.text, neg))
             continue
         if v.tag_ not in ("VBD", "VBZ", "VBP") or person is None:
             continue
@@ -549,8 +554,13 @@ def tense(english: str, rng: random.Random, source: str | None = None) -> Damage
             if lemma not in lex.STATIVE and _inflect(lemma, "VBG"):
                 new_forms.append(f"{_BE_PRESENT[person]} {_inflect(lemma, 'VBG')}")
         new_forms.append(f"will {lemma}")
-        options += [(a, b, f, v.text) for f in new_forms if f and f.lower() != low]
-    damages = [_edit(english, a, b, _match_case(old, new), "tense") for a, b, new, old in options]
+        if neg:
+            continue
+        options += [(a, b, f, v.text, "") for f in new_forms if f and f.lower() != low]
+    damages = [
+        _edit(english, a, b, _match_case(old, new) + neg, "tense")
+        for a, b, new, old, neg in options
+    ]
     return _choose(rng, english, damages)
 
 
@@ -817,7 +827,9 @@ def case(english: str, rng: random.Random, source: str | None = None) -> Damage 
     first = next((t for t in doc if not t.is_punct and not t.is_space), None)
     if first is not None and first.text[:1].isupper() and first.text[1:].islower():
         if first.text != "I" and not first.text.startswith("I'"):
-            options.append((first.idx, first.idx + len(first.text), first.text.lower()))
+            end = re.search(r"\s|$", english[first.idx :])
+            word = english[first.idx : first.idx + (end.start() if end else 0)]
+            options.append((first.idx, first.idx + len(word), word[:1].lower() + word[1:]))
     for t in doc:
         if t.pos_ == "PROPN" and t.text[:1].isupper() and t.text[1:].islower() and len(t) > 2:
             if not _is_sentence_initial(t):
@@ -887,7 +899,9 @@ def unit(english: str, rng: random.Random, source: str | None = None) -> Damage 
         for group in ("mag", "unit"):
             if m.group(group):
                 a, b = m.span(group)
-                options += [(a, b, alt) for alt in lex.UNITS[m.group(group)]]
+                glued = english[a - 1 : a].isdigit()  # "9:00am", "3,280yen": change the word
+                start = english.rfind(" ", 0, a) + 1 if glued else a
+                options += [(start, b, english[start:a] + alt) for alt in lex.UNITS[m.group(group)]]
     for m in _A_TIME_RE.finditer(english):
         a, b = m.span("unit")
         options += [(a, b, alt) for alt in lex.UNITS[m.group("unit")]]

@@ -262,3 +262,13 @@ def test_script_mode(tmp_path, capsys) -> None:
     assert "| antonym | critical |" in out and "| tense | major |" in out
     assert "⟦" in out
     assert pc.main(["--data", str(tmp_path / "missing")]) == 2
+
+
+@needs_tagger
+def test_spans_cover_whole_words() -> None:
+    assert outcomes("tense", "I don't get it.") == {"I didn't get it."}
+    d = TYPES["tense"][0]("I don't get it.", random.Random(0), None)
+    assert d is not None and d.text[slice(*d.span)] == "didn't"
+    assert outcomes("unit", "Open until 9:00am.") == {"Open until 9:00pm."}
+    d = TYPES["unit"][0]("Open until 9:00am.", random.Random(0), None)
+    assert d is not None and d.text[slice(*d.span)] == "9:00pm"
