@@ -162,6 +162,9 @@ def _remove(text: str, a: int, b: int, kind: str) -> Damage:
         if word and word.group()[:1].islower() and word.group()[1:] == word.group()[1:].lower():
             new = word.group().capitalize()
             b += word.end()
+    glued = 0 < a and b < len(text) and not text[a - 1].isspace() and not text[b].isspace()
+    if glued and text[a - 1] in ",;:" and text[b] not in ".,;:!?)'\"”’":
+        new = " " + new  # "Director, X, Yamatsuri" -> "Director, Yamatsuri"
     return _edit(text, a, b, new, kind)
 
 
@@ -308,6 +311,7 @@ def _names(doc: Doc) -> list[list[Token]]:
     runs: list[list[Token]] = []
     used: set[int] = set()
     for e in doc.ents:
+        used |= {t.i for t in e}  # "last December" is a date, not a name
         toks = [t for t in e if not (t.is_punct and t.i == e.end - 1)]
         if e.label_ in _ENT_LABELS and toks and toks[0].text[:1].isupper():
             runs.append(toks)
@@ -391,6 +395,8 @@ def omit_pp(english: str, rng: random.Random, source: str | None = None) -> Dama
         if _in_fixed(english, t.idx, t.idx + len(t.text), lex.PP_FIXED):
             continue  # "according to", "at least"
         a, b = _tok_span(toks)
+        if english[:a].count('"') % 2 or english[:a].count("“") > english[:a].count("”"):
+            continue  # inside a quotation, often a title ("Hato to Shounen")
         cands.append(_remove(english, a, b, "omit_pp"))
     return _choose(rng, english, cands)
 
@@ -428,7 +434,7 @@ def add_word(english: str, rng: random.Random, source: str | None = None) -> Dam
         finite = root.tag_ in ("VBD", "VBZ", "VBP") or any(c.dep_ == "aux" for c in root.children)
         if root.lower_ in _SLANG or not finite:
             continue
-        if root.pos_ == "VERB" and subj and doc[root.i - 1].dep_ not in ("neg", "punct"):
+        if root.pos_ == "VERB" and subj and doc[root.i - 1].pos_ not in ("PART", "PUNCT", "ADV"):
             options.append((root.idx, [w + " " for w in lex.ADD_ADVERBS if w not in words]))
             # (before the verb: "has also gone", "also went")
         elif root.lemma_ == "be" and subj and root.i + 1 < len(doc):
@@ -703,7 +709,7 @@ def hypernym(english: str, rng: random.Random, source: str | None = None) -> Dam
                 continue
             new = general
         elif t.tag_ == "NNS" or (lemma in lex.MASS_SPECIFIC and det is None):
-            new = _inflect(general, "NNS") or general + "s"
+            new = "people" if general == "person" else _inflect(general, "NNS") or general + "s"
         else:
             new = general
         options.append((t.idx, t.idx + len(t.text), _match_case(t.text, new)))

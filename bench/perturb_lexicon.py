@@ -148,7 +148,6 @@ ANTONYM_PAIRS: list[tuple[str, str, str]] = [
     ("huge", "tiny", "ADJ"),
     ("mild", "severe", "ADJ"),
     ("fresh", "stale", "ADJ"),
-    ("real", "fake", "ADJ"),
     ("friendly", "hostile", "ADJ"),
     ("temporary", "permanent", "ADJ"),
     ("rural", "urban", "ADJ"),
@@ -381,6 +380,7 @@ ANTONYM_FIXED = [
     "to do with",
     "wrong with",
     "are you serious",
+    "short supply",
 ]
 
 # ------------------------------------------------------------------ gender
