@@ -324,7 +324,17 @@ def _names(doc: Doc) -> list[list[Token]]:
         if run:
             runs.append(run)
         run = []
-    return [r for r in runs if not _is_sentence_initial(r[0]) and _free(r) and r[0].text != "I"]
+    return [
+        r
+        for r in runs
+        if not _is_sentence_initial(r[0]) and _free(r) and r[0].text != "I" and not _quoted(r[0])
+    ]
+
+
+def _quoted(t: Token) -> bool:
+    """Whether `t` is inside a quotation (often a title, which loses a word, not a name)."""
+    left = t.doc.text[: t.idx]
+    return bool(left.count('"') % 2) or left.count("“") > left.count("”")
 
 
 def _free(toks: list[Token]) -> bool:
@@ -437,14 +447,22 @@ def add_word(english: str, rng: random.Random, source: str | None = None) -> Dam
         if root.pos_ == "VERB" and subj and doc[root.i - 1].pos_ not in ("PART", "PUNCT", "ADV"):
             options.append((root.idx, [w + " " for w in lex.ADD_ADVERBS if w not in words]))
             # (before the verb: "has also gone", "also went")
-        elif root.lemma_ == "be" and subj and root.i + 1 < len(doc):
+        elif (
+            root.lemma_ == "be" and subj and root.i + 1 < len(doc) and doc[root.i - 1].pos_ != "ADV"
+        ):
             nxt = doc[root.i + 1]
             if nxt.dep_ in ("acomp", "attr", "det", "prep") and not nxt.is_punct:
                 adverbs = [w for w in lex.ADD_ADVERBS_AFTER_BE if w not in words]
                 options.append((nxt.idx, [w + " " for w in adverbs]))
         end, last = s[-1], doc[s[-1].i - 1]
         closes = last.dep_ in ("dobj", "pobj", "attr", "prt", "ROOT") or last.i == root.i
-        if _ends_main_clause(last, root) and end.text == "." and root.pos_ == "VERB" and closes:
+        if (
+            _ends_main_clause(last, root)
+            and end.text == "."
+            and root.pos_ == "VERB"
+            and closes
+            and subj
+        ):
             timed = any(e.label_ in ("DATE", "TIME") for e in s.ents)
             phrases = [
                 " " + p
