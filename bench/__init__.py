@@ -1,0 +1,1 @@
+"""Benchmarks (run as scripts or as `python -m bench.NAME`)."""
