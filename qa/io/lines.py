@@ -6,6 +6,7 @@ from pathlib import Path
 
 from qa.errors import InputError
 from qa.io.encoding import read_text, split_lines
+from qa.limits import clip_segments, oversized_meta
 from qa.model import Segment
 
 
@@ -20,9 +21,11 @@ def read_aligned(source: Path, target: Path) -> tuple[list[Segment], dict]:
         )
     if not src:
         raise InputError(f"{source}: no lines to check")
+    if not any(line.strip() for line in src):
+        raise InputError(f"{source}: no text to check (only blank lines)")
     segments = [
         Segment(id=str(i), source=s, target=t)
         for i, (s, t) in enumerate(zip(src, tgt, strict=True), 1)
     ]
     meta = {"input": "aligned", "source_encoding": src_enc, "target_encoding": tgt_enc}
-    return segments, meta
+    return segments, {**meta, **oversized_meta(clip_segments(segments))}
