@@ -7,8 +7,9 @@ What gets read (`read_bytes`), decided once here for every reader:
 - a regular file, up to `qa.limits.max_input_bytes()` (512 MB; `MTQA_MAX_INPUT_MB`), checked
   from its size before anything is read;
 - a pipe or FIFO (`<(zcat a.gz)`, `/dev/stdin` fed by a pipe), read up to the same cap and
-  refused once it passes it. It is opened without blocking, so a FIFO that nobody writes to
-  reads as empty instead of hanging;
+  refused once it passes it. It is opened without blocking and waited on for at most
+  `FIFO_WAIT_SECONDS` (10 s) until a writer sends something or closes, so a FIFO that nobody
+  writes to is an error, not a hang;
 - anything else (a directory, a character or block device such as /dev/zero or a terminal,
   a socket) is refused with one line: "not a regular file (character device)".
 
@@ -22,6 +23,7 @@ from __future__ import annotations
 import codecs
 import errno
 import os
+import select
 import stat
 from pathlib import Path
 
@@ -47,6 +49,7 @@ _MAGIC = (
     (b"\x7fELF", "an executable"),
 )
 _CHUNK = 1 << 20
+FIFO_WAIT_SECONDS = 10.0
 
 
 def read_bytes(path: Path) -> bytes:
@@ -68,13 +71,22 @@ def read_bytes(path: Path) -> bytes:
             raise InputError(f"{path}: not a regular file ({kind})")
         if kind == "file" and info.st_size > limit:
             raise InputError(f"{path}: {_size(info.st_size)}, more than {_limit_text(limit)}")
-        if kind == "FIFO":  # blocking reads from here on: wait for the writer's data
-            os.set_blocking(fd, True)
+        if kind == "FIFO":
+            _wait_for_writer(path, fd)
+            os.set_blocking(fd, True)  # then block on the writer's data until it closes
         return _read_capped(path, fd, limit)
     except OSError as e:
         raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
     finally:
         os.close(fd)
+
+
+def _wait_for_writer(path: Path, fd: int) -> None:
+    """Until a writer has sent data or closed (Linux holds back POLLHUP until one was seen)."""
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
+    if not poller.poll(int(FIFO_WAIT_SECONDS * 1000)):
+        raise InputError(f"{path}: a FIFO that nothing wrote to within {FIFO_WAIT_SECONDS:g} s")
 
 
 def _read_capped(path: Path, fd: int, limit: int) -> bytes:
