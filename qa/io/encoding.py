@@ -127,7 +127,8 @@ def decode(data: bytes) -> tuple[str, str]:
     """Return (text, encoding name). The text is left as decoded (line ends included) so that
     character offsets reported later point into the file as the user's editor shows it."""
     for magic, what in _MAGIC:
-        if data.startswith(magic):
+        # A signature alone is not enough: "GIF89a is..." or "%PDF-1.7 notes" may be text.
+        if data.startswith(magic) and _binary_body(data):
             raise InputError(f"{what}, not a text file")
     for bom, enc in _BOMS:
         if data.startswith(bom):
@@ -161,6 +162,16 @@ def decode(data: bytes) -> tuple[str, str]:
         text, enc = candidates[0]
         return text, enc
     raise InputError("not UTF-8, UTF-16, Shift-JIS/CP932 or EUC-JP text")
+
+
+def _binary_body(data: bytes) -> bool:
+    if b"\x00" in data[:65536]:
+        return True
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def _strict(data: bytes, enc: str) -> str:
