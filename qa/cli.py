@@ -159,9 +159,13 @@ def _output_format(fmt: Format | None, output: Path | None) -> str:
 
 
 def _guard_inputs(output: Path | None, inputs: list[Path | None]) -> None:
-    """Never overwrite an input with the report."""
-    if output is None:
+    """Before any work: the report can be written, and never over an input."""
+    if output is None or str(output) == "-":
         return
+    if output.is_dir():
+        raise InputError(f"{output}: is a directory; give a file name for the report")
+    if not output.parent.is_dir():
+        raise InputError(f"{output}: folder {output.parent} does not exist")
     for p in inputs:
         if p is not None and p.exists() and output.exists() and output.samefile(p):
             raise InputError(f"{output}: refusing to overwrite an input file with the report")

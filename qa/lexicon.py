@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
 
+from qa.limits import MAX_ANALYSE_CHARS, pieces
+
 # Enough senses to cover a word's usual meanings without admitting rare ones that would
 # make almost any target "cover" the word.
 MAX_SENSES = 4
@@ -40,8 +42,26 @@ def _tagger():  # noqa: ANN202 - fugashi.Tagger, imported lazily
 @lru_cache(maxsize=8192)
 def _parse(text: str) -> tuple[tuple[str, Any], ...]:
     """(surface, unidic features) of each token: one MeCab pass per text, shared by the
-    views below (several checks and signals read the same source)."""
-    return tuple((w.surface, w.feature) for w in _tagger()(text))
+    views below (several checks and signals read the same source).
+
+    MeCab never sees more than `MAX_ANALYSE_CHARS` at once (one call of ~1M characters
+    segfaults it; see qa/limits.py): a longer text is analysed in pieces cut at sentence ends
+    or whitespace, and the tokens joined. Characters MeCab cannot take are replaced one for
+    one first (a NUL would end its C string there; a lone surrogate, which JSON can carry,
+    cannot be encoded), so the offsets the views compute still point into `text`."""
+    clean = _for_mecab(text)
+    tagger = _tagger()
+    out: list[tuple[str, Any]] = []
+    for a, b in pieces(clean, MAX_ANALYSE_CHARS):
+        out.extend((w.surface, w.feature) for w in tagger(clean[a:b]))
+    return tuple(out)
+
+
+_MECAB_UNSAFE = re.compile("[\x00\ud800-\udfff]")
+
+
+def _for_mecab(text: str) -> str:
+    return _MECAB_UNSAFE.sub(lambda m: " " if m.group() == "\x00" else "\ufffd", text)
 
 
 @cache

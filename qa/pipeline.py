@@ -17,9 +17,10 @@ from qa.errors import InputError
 from qa.io.documents import read_document_pair
 from qa.io.read import read_segments
 from qa.io.retranslations import read_retranslations
+from qa.limits import clip_segments, oversized_meta
 from qa.model import Result, Segment, SegmentResult, Summary
 from qa.runtime import Models
-from qa.segment import LEVELS
+from qa.segment import LEVELS, oversized_units
 from qa.signals.base import run_signals
 from qa.translate.base import Translator
 
@@ -89,9 +90,10 @@ def run(
         segments, meta = read_inputs(inputs, settings, models)
     else:
         segments, meta = inputs, dict(meta or {})
+        meta.update(oversized_meta(clip_segments(segments)))  # what the readers do for files
     retranslate(segments, models.translator)
     unit = meta.get("level", "segment")
-    results = evaluate(segments, settings, models, unit=unit)
+    results = evaluate(segments, settings, models, unit, tuple(meta.get("oversized", ())))
     return build_result(results, settings, models.translator, meta)
 
 
@@ -136,6 +138,13 @@ def read_documents(
         "target_units": len(tgt),
         "aligner": "e5" if rts is None else "chrf+e5",
     }
+    split = [
+        {"side": side, "span": list(span), "pieces": n}
+        for side, units in (("source", src), ("target", tgt))
+        for span, n in oversized_units(units)
+    ]
+    if split:
+        meta["oversized_paragraphs"] = split  # split at sentence ends, each piece aligned
     return segments, meta
 
 
@@ -154,7 +163,11 @@ def retranslate(segments: list[Segment], translator: Translator | None) -> None:
 
 
 def evaluate(
-    segments: list[Segment], settings: Settings, models: Models, unit: str = "segment"
+    segments: list[Segment],
+    settings: Settings,
+    models: Models,
+    unit: str = "segment",
+    oversized: tuple[dict[str, Any], ...] = (),
 ) -> list[SegmentResult]:
     """Scores (sacrebleu metrics + signals) and rule findings for every segment."""
     load_plugins()
@@ -164,7 +177,7 @@ def evaluate(
     for name, values in run_signals(segments, models, settings.disable, settings.enable).items():
         for r, v in zip(results, values, strict=True):
             r.scores[name] = v
-    ctx = Context(glossary=settings.glossary, unit=unit, models=models)
+    ctx = Context(glossary=settings.glossary, unit=unit, models=models, oversized=oversized)
     contexts = prepare_checks(segments, ctx, settings.disable)
     for r in results:
         r.issues = run_checks(r.segment, contexts)

@@ -5,6 +5,12 @@ paragraph). A heading is a short paragraph without sentence-final punctuation. J
 sentences end at 。！？ (and their half-width forms ｡!?), with closing brackets kept on the
 sentence, and never inside a 「…」 quotation; English sentences come from pysbd, which knows
 abbreviations ("U.S.", "Dr.") and decimals ("3.5").
+
+A paragraph longer than `qa.limits.MAX_SEGMENT_CHARS` is split into pieces at sentence ends
+(else line breaks, else spaces; a text with none is cut at the limit), so that no unit handed
+on is larger: the checks, the e5 signals, MeCab and pysbd all slow down or fail on megabytes of
+text in one piece. Each piece carries `split_from`, the span of the paragraph it came from,
+so the pipeline can report the split (`oversized_units`).
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from functools import lru_cache
 from typing import Literal
 
 from qa.lang import is_japanese
+from qa.limits import MAX_SEGMENT_CHARS, MAX_SENTENCE_SPLIT_CHARS, pieces
 
 Level = Literal["paragraph", "sentence"]
 LEVELS: tuple[Level, ...] = ("paragraph", "sentence")
@@ -28,6 +35,8 @@ class Span:
     start: int
     end: int
     heading: bool = False
+    # Set on the pieces of a paragraph longer than MAX_SEGMENT_CHARS: that paragraph's span.
+    split_from: tuple[int, int] | None = None
 
 
 _BLANK_LINE = re.compile(r"\n[ \t\u3000\r]*\n")
@@ -49,7 +58,28 @@ def paragraphs(text: str) -> list[Span]:
         if span is not None:
             spans.append(span)
         pos = m.end() if m else len(text)
-    return [_mark_heading(s) for s in spans]
+    return [piece for s in spans for piece in _split_oversized(text, _mark_heading(s))]
+
+
+def _split_oversized(text: str, p: Span, limit: int = MAX_SEGMENT_CHARS) -> list[Span]:
+    """`p` itself, or pieces of at most `limit` characters when it is longer."""
+    if len(p.text) <= limit:
+        return [p]
+    out = []
+    for a, b in pieces(p.text, limit):
+        s = _strip(text, p.start + a, p.start + b)
+        if s is not None:
+            out.append(Span(s.text, s.start, s.end, split_from=(p.start, p.end)))
+    return out
+
+
+def oversized_units(units: list[Span]) -> list[tuple[tuple[int, int], int]]:
+    """(paragraph span, number of pieces) for each over-long paragraph that was split."""
+    counts: dict[tuple[int, int], int] = {}
+    for u in units:
+        if u.split_from is not None:
+            counts[u.split_from] = counts.get(u.split_from, 0) + 1
+    return list(counts.items())
 
 
 def segment_japanese(text: str, level: Level = "paragraph") -> list[Span]:
@@ -141,17 +171,21 @@ def _english_sentences(p: Span) -> list[Span]:
     if p.heading:
         return [p]
     bounds: list[tuple[int, int]] = []
-    cursor = 0
-    for sent in _pysbd().segment(p.text):
-        s = sent.strip()
-        at = p.text.find(s, cursor) if s else -1
-        if at < 0:  # pysbd changed the text (should not happen with clean=False): stop here
-            break
-        if bounds and not any(ch.isalnum() for ch in s):
-            bounds[-1] = (bounds[-1][0], at + len(s))  # a stray quote mark joins its sentence
-        else:
-            bounds.append((at, at + len(s)))
-        cursor = at + len(s)
+    # pysbd is quadratic in its input (38 s for 100,000 characters): bounded pieces only.
+    for a, b in pieces(p.text, MAX_SENTENCE_SPLIT_CHARS):
+        cursor = a
+        for sent in _pysbd().segment(p.text[a:b]):
+            s = sent.strip()
+            at = p.text.find(s, cursor, b) if s else -1
+            if at < 0:  # pysbd changed the text (should not happen with clean=False):
+                if cursor < b:  # the rest of this piece is one sentence
+                    bounds.append((cursor, b))
+                break
+            if bounds and not any(ch.isalnum() for ch in s):
+                bounds[-1] = (bounds[-1][0], at + len(s))  # a stray quote mark joins
+            else:
+                bounds.append((at, at + len(s)))
+            cursor = at + len(s)
     if not bounds:
         return [p]
     # Whatever pysbd did not account for joins the last sentence, so spans cover the paragraph.
@@ -164,7 +198,7 @@ def _spans_in(p: Span, bounds: list[tuple[int, int]]) -> list[Span]:
     for a, b in bounds:
         s = _strip(p.text, a, b)
         if s is not None:
-            out.append(Span(s.text, p.start + s.start, p.start + s.end))
+            out.append(Span(s.text, p.start + s.start, p.start + s.end, split_from=p.split_from))
     return out
 
 

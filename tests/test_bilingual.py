@@ -194,8 +194,10 @@ def test_external_entities_are_not_resolved(tmp_path: Path) -> None:
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<?xml version="1.0"?><!DOCTYPE xliff [<!ENTITY e SYSTEM "{secret.as_uri()}">]>',
     ).replace("<target>There are two cats.</target>", "<target>&e;</target>")
-    segs, _ = read_bilingual(write(tmp_path, "a.xlf", text))
-    assert "SECRET" not in segs[0].target
+    # Refused outright: a parser that drops entity references silently loses text.
+    with pytest.raises(InputError, match="declares entities") as e:
+        read_bilingual(write(tmp_path, "a.xlf", text))
+    assert "SECRET" not in str(e.value)
 
 
 def test_read_input_dispatches_single_bilingual_file(tmp_path: Path) -> None:

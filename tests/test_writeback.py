@@ -14,7 +14,7 @@ from translate.storage import tmx, xliff, xliff2
 from qa.errors import InputError
 from qa.io.bilingual import read_bilingual
 from qa.report.writeback import strip_review, write_back, write_back_file
-from tests.cli_helpers import run_cli
+from tests.helpers import run_cli
 
 X1 = "urn:oasis:names:tc:xliff:document:1.2"
 X2 = "urn:oasis:names:tc:xliff:document:2.0"

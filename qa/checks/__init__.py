@@ -19,6 +19,7 @@ MODULES = (  # registry order = the order of findings in a segment
     "missing",
     "negation",
     "numbers",
+    "oversized",
     "punctuation",
     "quotes",
     "terms",

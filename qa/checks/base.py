@@ -41,6 +41,8 @@ class Context:
     unit: str = "segment"
     # The run's models (e5 for added_sentence); None in unit tests of model-free checks.
     models: Models | None = None
+    # What the readers cut from over-long segments (qa.limits.Oversized as dicts).
+    oversized: tuple[dict[str, Any], ...] = ()
     # What this check's `prepare` returned for the run (None for checks without one).
     state: Any = None
 

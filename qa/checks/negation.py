@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import islice
 
 from qa.checks.base import Context, Finding, register
 from qa.langdata import (
@@ -136,7 +137,7 @@ def _negative_kana(toks: list, i: int) -> bool:
 def _word_at(toks: list, i: int, w: str) -> bool:
     """`w` starts at token i and ends at a token end, or is the start of a content word."""
     joined = ""
-    for m in toks[i:]:
+    for m in islice(toks, i, None):  # not toks[i:]: a copy per start made this quadratic
         joined += m.surface
         if joined == w:
             return True

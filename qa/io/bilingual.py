@@ -5,6 +5,10 @@ paired tags (`<g>`, `<pc>`, `<mrk>`) keep their inner text; empty placeholders (
 `<ex/>`, XLIFF 2 `<ph/>`) vanish; placeholders that carry native code as content (XLIFF 1.2
 `<ph>`/`<bpt>`/`<ept>`/`<it>`, TMX `<ph>`/`<bpt>`/`<ept>`/`<it>`) keep that code, e.g. `{0}` or
 `<b>`. Both sides are flattened the same way, so checks compare like with like.
+
+Entities: translate-toolkit's parser never resolves them (no external file or URL is read),
+but it silently drops every reference, which loses text. A file whose DTD declares entities
+(XXE probes, "billion laughs" bombs) is refused before it is parsed: XLIFF and TMX need none.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from translate.storage import tmx, xliff, xliff2
 from translate.storage.base import TranslationStore, TranslationUnit
 
 from qa.errors import InputError
+from qa.io.encoding import read_bytes
+from qa.limits import clip_segments, oversized_meta
 from qa.model import Segment
 
 XLIFF_SUFFIXES = (".xlf", ".xliff")
@@ -32,7 +38,7 @@ Pairs = list[tuple[Segment, etree._Element]]  # each Segment with the element it
 
 def read_bilingual(path: Path) -> tuple[list[Segment], dict]:
     """Segments of an XLIFF or TMX file: Japanese source, English target (`""` if untranslated)."""
-    units = parse_bilingual(_read_bytes(path), path)
+    units = parse_bilingual(read_bytes(path), path)
     return units.segments, units.meta
 
 
@@ -55,6 +61,7 @@ def parse_bilingual(data: bytes, path: Path) -> BilingualUnits:
     """Parse XLIFF/TMX bytes (`path` names the file in errors) into Segments and their elements."""
     label = "TMX" if Path(path).suffix.lower() in TMX_SUFFIXES else "XLIFF"
     root = _sniff_root(path, data, label)
+    _refuse_entities(path, root, label)
     name = etree.QName(root).localname
     # Dispatch on the root element, not the suffix: a TMX saved as .xlf still reads.
     if name == "tmx":
@@ -71,16 +78,20 @@ def parse_bilingual(data: bytes, path: Path) -> BilingualUnits:
     if not pairs:
         raise InputError(f"{path}: no units with source text to check")
     meta = {"input": kind, "source_language": langs[0], "target_language": langs[1]}
-    return BilingualUnits(kind, [s for s, _ in pairs], [e for _, e in pairs], meta)
+    segments = [s for s, _ in pairs]
+    # Bytes were read, not text: XML declares its own encoding (Shift_JIS included) and lxml
+    # honours it, so qa.io.encoding's guessing is neither needed nor wanted here.
+    meta = {**meta, **oversized_meta(clip_segments(segments))}
+    return BilingualUnits(kind, segments, [e for _, e in pairs], meta)
 
 
-def _read_bytes(path: Path) -> bytes:
-    # Bytes, not text: XML declares its own encoding (Shift_JIS included) and lxml honours it,
-    # so qa.io.encoding's guessing is neither needed nor wanted here.
-    try:
-        return Path(path).read_bytes()
-    except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
+def _refuse_entities(path: Path, root: etree._Element, label: str) -> None:
+    dtd = root.getroottree().docinfo.internalDTD
+    names = [e.name for e in dtd.iterentities()] if dtd is not None else []
+    if names:
+        raise _invalid(
+            path, label, f"its DTD declares entities ({', '.join(names[:3])}), which mtqa refuses"
+        )
 
 
 def _invalid(path: Path, label: str, reason: str) -> InputError:
