@@ -35,6 +35,13 @@ class Format(StrEnum):
     json = "json"
     jsonl = "jsonl"
     csv = "csv"
+    html = "html"
+    xliff = "xliff"  # the input XLIFF with review marks on flagged units
+    tmx = "tmx"
+
+
+SUFFIX_FORMATS = {"json": "json", "jsonl": "jsonl", "csv": "csv", "html": "html", "htm": "html",
+                  "txt": "table", "xlf": "xliff", "xliff": "xliff", "tmx": "tmx"}  # fmt: skip
 
 
 class Level(StrEnum):
@@ -58,8 +65,17 @@ def check(
     ] = None,
     mt: Annotated[
         str,
-        typer.Option(help="'auto' (default model if pulled), 'none', a model name, id or folder."),
+        typer.Option(
+            help="'auto' (default model if pulled), 'none', a model name, id or folder, "
+            "or openai:<base-url> for a served model."
+        ),
     ] = "auto",
+    mt_model: Annotated[
+        str | None,
+        typer.Option(
+            help="Model name for --mt openai:<base-url> (default: the server's only one)."
+        ),
+    ] = None,
     backend: Annotated[Backend, typer.Option(help="MT runtime for a model folder.")] = Backend.auto,
     device: Annotated[str, typer.Option(help="'auto', 'cpu' or 'cuda'.")] = "auto",
     beam: Annotated[int, typer.Option(min=1, help="Beam size (1 = greedy).")] = 1,
@@ -81,6 +97,10 @@ def check(
     glossary: Annotated[
         Path | None, typer.Option(help="TSV: source term, required target term.")
     ] = None,
+    ignore: Annotated[
+        Path | None,
+        typer.Option(help="Fingerprints of findings marked false positives, one a line."),
+    ] = None,
     fmt: Annotated[Format | None, typer.Option("--format", "-f", help="Output format.")] = None,
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
     show_all: Annotated[
@@ -89,15 +109,15 @@ def check(
     fail_on_flag: Annotated[bool, typer.Option(help="Exit 1 when any segment is flagged.")] = False,
 ) -> None:
     """Check a translation: retranslate, score, run checks, flag segments for review."""
+    from qa.fingerprint import read_ignore_file
     from qa.io.glossary import read_glossary
     from qa.pipeline import Inputs, Settings, resolve_names, run
-    from qa.report import render, write_atomic
     from qa.report.table import print_table
     from qa.runtime import Models
     from qa.translate import load_translator
 
     out_fmt = _output_format(fmt, output)
-    _guard_inputs(output, [source, target, retranslation, glossary])
+    _guard_inputs(output, [source, target, retranslation, glossary, ignore])
     disabled, enabled = resolve_names(disable, enable)
     settings = Settings(
         preset=preset.value,
@@ -106,6 +126,7 @@ def check(
         enable=enabled,
         glossary=read_glossary(glossary) if glossary else {},
         level=level.value,
+        ignore=read_ignore_file(ignore) if ignore else frozenset(),
     )
     translator = None
     if retranslation is None:
@@ -117,15 +138,14 @@ def check(
             batch_size=batch_size,
             max_new_tokens=max_new_tokens,
             use_cache=cache,
+            mt_model=mt_model,
         )
     inputs = Inputs(source, target, aligned=aligned, retranslation=retranslation)
     result = run(inputs, settings, Models(translator))
-    if out_fmt == "table":
+    if out_fmt == "table" and output is None:
         print_table(result, Console(), show_all=show_all)
-    elif output is not None:
-        write_atomic(output, render(result, out_fmt))
     else:
-        sys.stdout.write(render(result, out_fmt))
+        _write(_report(result, out_fmt, source), output)
     if fail_on_flag and result.summary.flagged:
         raise typer.Exit(1)
 
@@ -147,15 +167,41 @@ def segment(
 
 def _output_format(fmt: Format | None, output: Path | None) -> str:
     if fmt is not None:
-        if fmt is Format.table and output is not None:
-            raise InputError("--output needs --format json, jsonl or csv")
         return fmt.value
-    if output is None:
+    if output is None or str(output) == "-":
         return "table"
-    suffix = output.suffix.lower().lstrip(".")
-    if suffix not in ("json", "jsonl", "csv"):
-        raise InputError(f"{output}: give --format, or name the output .json, .jsonl or .csv")
-    return suffix
+    found = SUFFIX_FORMATS.get(output.suffix.lower().lstrip("."))
+    if found is None:
+        raise InputError(
+            f"{output}: give --format, or name the output .json, .jsonl, .csv, .html, .txt, "
+            ".xlf or .tmx"
+        )
+    return found
+
+
+def _report(result, fmt: str, source: Path) -> str | bytes:  # noqa: ANN001 - a qa Result
+    """The report's text, or for xliff/tmx the input file's bytes with review marks."""
+    if fmt not in ("xliff", "tmx"):
+        from qa.report import render
+
+        return render(result, fmt)
+    if result.summary.input.get("input") not in ("xliff", "tmx"):
+        raise InputError(f"--format {fmt} writes review marks back into an XLIFF or TMX input")
+    from qa.report.writeback import write_back_file
+
+    return write_back_file(source, result.to_dict())
+
+
+def _write(data: str | bytes, output: Path | None) -> None:
+    """To the file (atomically), or to stdout for no -o or `-o -`."""
+    if output is not None and str(output) != "-":
+        from qa.report import write_atomic
+
+        write_atomic(output, data)
+    elif isinstance(data, bytes):
+        sys.stdout.buffer.write(data)
+    else:
+        sys.stdout.write(data)
 
 
 def _guard_inputs(output: Path | None, inputs: list[Path | None]) -> None:

@@ -43,8 +43,12 @@ class Issue:
     message: str
     span: tuple[int, int] | None = None
     side: Literal["source", "target"] = "target"
-    # Structured detail for programs (e.g. {"terms": [...]} of dict_terms): never parse messages.
+    # Structured detail for programs (e.g. {"term": ...} of dict_terms): never parse messages.
     data: dict[str, Any] | None = None
+    mqm: str | None = None  # MQM category, e.g. "accuracy/omission" (qa/checks/typology.py)
+    # Stable id of this finding on this segment (qa/fingerprint.py): what an ignore file lists.
+    fingerprint: str | None = None
+    ignored: bool = False  # listed in an ignore file: shown, but flags nothing
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -57,6 +61,12 @@ class Issue:
             d["side"] = self.side
         if self.data is not None:
             d["data"] = self.data
+        if self.mqm is not None:
+            d["mqm"] = self.mqm
+        if self.fingerprint is not None:
+            d["fingerprint"] = self.fingerprint
+        if self.ignored:
+            d["ignored"] = True
         return d
 
 
@@ -118,6 +128,7 @@ class Summary:
     issues_by_check: dict[str, int]
     issues_by_severity: dict[str, int]
     corpus_scores: dict[str, float]
+    ignored: int = 0  # findings an ignore file listed (not in the counts above)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -129,6 +140,7 @@ class Summary:
             "issues_by_check": self.issues_by_check,
             "issues_by_severity": self.issues_by_severity,
             "corpus_scores": self.corpus_scores,
+            "ignored": self.ignored,
         }
 
 

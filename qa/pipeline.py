@@ -14,6 +14,7 @@ from typing import Any
 from qa import checks, documents, metrics, risk, signals
 from qa.checks.base import Context, prepare_checks, run_checks
 from qa.errors import InputError
+from qa.fingerprint import mark
 from qa.io.documents import read_document_pair
 from qa.io.read import read_segments
 from qa.io.retranslations import read_retranslations
@@ -35,6 +36,7 @@ class Settings:
     enable: tuple[str, ...] = ()
     glossary: dict[str, str] = field(default_factory=dict)
     level: str = "paragraph"  # documents: segment by "paragraph" or "sentence"
+    ignore: frozenset[str] = frozenset()  # fingerprints of findings marked false positives
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,7 @@ def evaluate(
     contexts = prepare_checks(segments, ctx, settings.disable)
     for r in results:
         r.issues = run_checks(r.segment, contexts)
+        mark(r.issues, r.segment, settings.ignore)
     return results
 
 
@@ -202,8 +205,9 @@ def build_result(
         segments=len(results),
         flagged=sum(r.flagged for r in results),
         flagging=flagging,
-        issues_by_check=dict(Counter(i.check for r in results for i in r.issues)),
-        issues_by_severity=dict(Counter(i.severity for r in results for i in r.issues)),
+        issues_by_check=dict(Counter(i.check for r in results for i in risk.active(r))),
+        issues_by_severity=dict(Counter(i.severity for r in results for i in risk.active(r))),
+        ignored=sum(i.ignored for r in results for i in r.issues),
         corpus_scores=corpus,
     )
     return Result(segments=results, summary=summary, signatures=sigs)

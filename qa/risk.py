@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from qa.data import risk_file
-from qa.model import Flagging, SegmentResult
+from qa.model import Flagging, Issue, SegmentResult
 
 CRITICAL_FLOOR = 0.95
 MAJOR_FLOOR = 0.6
@@ -97,8 +97,9 @@ def features(r: SegmentResult) -> dict[str, float | None]:
     """What the risk model sees: every score, plus counts of non-critical findings."""
     x: dict[str, float | None] = dict(r.scores)
     n_major, n_minor = FINDING_COUNTS
-    x[n_major] = float(sum(i.severity == "major" for i in r.issues))
-    x[n_minor] = float(sum(i.severity == "minor" and i.check not in NOT_COUNTED for i in r.issues))
+    live = active(r)
+    x[n_major] = float(sum(i.severity == "major" for i in live))
+    x[n_minor] = float(sum(i.severity == "minor" and i.check not in NOT_COUNTED for i in live))
     return x
 
 
@@ -152,13 +153,13 @@ def _assess_one(
     r: SegmentResult, x: dict, model: RiskModel | None, cut: float, medians: dict
 ) -> None:
     scorer = model if model is not None and _scored(x, model) else None
-    severities = {i.severity for i in r.issues}
+    severities = {i.severity for i in active(r)}
     r.risk = lift(scorer.predict(x) if scorer else 0.0, severities)
     r.flagged = r.risk >= cut or bool(severities & {"critical", "major"})
     r.reasons, r.evidence = [], []
     if not r.flagged:
         return
-    findings = [f"{i.check}: {i.message}" for i in r.issues if i.severity != "minor"]
+    findings = [f"{i.check}: {i.message}" for i in active(r) if i.severity != "minor"]
     if scorer is not None:
         r.evidence = _reasons(scorer, x, medians, r)
         if not (findings or r.evidence):  # flagged by many small pushes: name the strongest
@@ -206,7 +207,12 @@ def _terms_text(r: SegmentResult | None, coverage: float) -> str:
 
 
 def _critical(r: SegmentResult) -> bool:
-    return any(i.severity == "critical" for i in r.issues)
+    return any(i.severity == "critical" for i in active(r))
+
+
+def active(r: SegmentResult) -> list[Issue]:
+    """The findings that count: those an ignore file does not list."""
+    return [i for i in r.issues if not i.ignored]
 
 
 def _medians(rows: list[dict], names: tuple[str, ...]) -> dict[str, float]:

@@ -136,7 +136,7 @@ def test_table_inputs_and_csv_output(tmp_path, capsys, monkeypatch) -> None:
     out = tmp_path / "report.csv"
     r = check([table, "-o", out], capsys, monkeypatch)
     assert r.code == 0, r.err
-    got = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    got = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert [g["id"] for g in got] == ["r0", "r1", "r2", "r3"]
     assert float(got[0]["chrf"]) == pytest.approx(100) and got[2]["chrf"] == ""
     assert got[2]["flagged"] == "true" and "empty_target" in got[2]["issues"]

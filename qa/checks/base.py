@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from qa.checks.typology import category
 from qa.lang import is_japanese
 from qa.model import Issue, Segment, Severity
 
@@ -91,7 +92,15 @@ def to_issue(info: CheckInfo, f: Finding) -> Issue:
     severity = f.severity or info.severity
     if severity not in info.severities:
         raise ValueError(f"check {info.name!r} emitted undeclared severity {severity!r}")
-    return Issue(info.name, severity, f.message, span=f.span, side=f.side, data=f.data)
+    return Issue(
+        info.name,
+        severity,
+        f.message,
+        span=f.span,
+        side=f.side,
+        data=f.data,
+        mqm=category(info.name),
+    )
 
 
 def prepare_checks(

@@ -1,4 +1,5 @@
-"""Machine-readable outputs: JSON (one object), JSONL (one segment a line), CSV."""
+"""Machine-readable outputs: JSON (one object), JSONL (one segment a line), CSV, HTML, and the
+terminal table as text; written atomically with the user's umask."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from qa.model import Result
+from qa.model import Result, SegmentResult
 
 
 def to_json(result: Result) -> str:
@@ -21,49 +22,87 @@ def to_jsonl(result: Result) -> str:
     return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in result.segments)
 
 
-def to_csv(result: Result) -> str:
+CSV_FIXED = ["id", "link", "source", "target", "retranslation", "reference"]
+CSV_TAIL = ["risk", "flagged", "issues", "reasons", "spans", "fingerprints", "mqm"]
+
+
+def to_csv(result: Result, bom: bool = True) -> str:
+    """One row per segment, the same information as the JSON: issues as `[severity] check:
+    message` joined by " | ", spans as `side:start-end` in issue order, and fingerprints.
+    UTF-8 with a BOM by default, so spreadsheet programs read the Japanese."""
     names = sorted({k for r in result.segments for k in r.scores})
     buf = io.StringIO()
     w = csv.writer(buf)
-    w.writerow(["id", "source", "target", "retranslation", *names, "risk", "flagged", "issues"])
+    w.writerow([*CSV_FIXED, *names, *CSV_TAIL])
     for r in result.segments:
         s = r.segment
-        scores = [_cell(r.scores.get(n)) for n in names]
-        issues = "; ".join(f"[{i.severity}] {i.check}: {i.message}" for i in r.issues)
-        w.writerow(
-            [
-                s.id,
-                s.source,
-                s.target,
-                s.retranslation,
-                *scores,
-                f"{r.risk:.4f}",
-                str(r.flagged).lower(),
-                issues,
-            ]
-        )
-    return buf.getvalue()
+        fixed = [s.id, s.link, s.source, s.target, s.retranslation, s.reference]
+        w.writerow([*fixed, *(_cell(r.scores.get(n)) for n in names), *_tail(r)])
+    return ("\ufeff" if bom else "") + buf.getvalue()
+
+
+def _tail(r: SegmentResult) -> list[str]:
+    return [
+        f"{r.risk:.4f}",
+        str(r.flagged).lower(),
+        " | ".join(f"[{i.severity}] {i.check}: {i.message}" for i in r.issues),
+        " | ".join(r.reasons),
+        " | ".join(f"{i.side}:{i.span[0]}-{i.span[1]}" if i.span else "-" for i in r.issues),
+        " | ".join(i.fingerprint or "" for i in r.issues),
+        " | ".join(i.mqm or "" for i in r.issues),
+    ]
 
 
 def _cell(v: float | None) -> str:
     return "" if v is None else f"{v:.4f}"
 
 
-FORMATS: dict[str, Callable[[Result], str]] = {"json": to_json, "jsonl": to_jsonl, "csv": to_csv}
+def to_html(result: Result) -> str:
+    from qa.report.html import render_html  # jinja2 loads only for --format html
+
+    return render_html(result.to_dict())
+
+
+def to_table(result: Result, width: int = 120) -> str:
+    """The terminal table as plain text (for `--format table -o FILE`)."""
+    from rich.console import Console
+
+    from qa.report.table import print_table
+
+    console = Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False)
+    print_table(result, console)
+    return console.file.getvalue()  # type: ignore[attr-defined]
+
+
+FORMATS: dict[str, Callable[[Result], str]] = {
+    "json": to_json,
+    "jsonl": to_jsonl,
+    "csv": to_csv,
+    "html": to_html,
+    "table": to_table,
+}
 
 
 def render(result: Result, fmt: str) -> str:
     return FORMATS[fmt](result)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file in the same folder, so a failure leaves nothing half-written."""
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write via a temporary file in the same folder, so a failure leaves nothing half-written;
+    the file gets the permissions the umask gives a new file (mkstemp's are 0600)."""
     path = Path(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -38,15 +38,24 @@ def load_translator(
     max_new_tokens: int = 256,
     cache_dir: Path | None = None,
     use_cache: bool = True,
+    mt_model: str | None = None,
 ) -> Translator | None:
     """The translator `spec` names, or None for "none" (and for "auto" with nothing pulled).
 
-    spec: "none" | "auto" | a registry name | a local model folder | a Hugging Face id.
+    spec: "none" | "auto" | a registry name | a local model folder | a Hugging Face id |
+    "openai:<base-url>" (a served model; `mt_model` names it).
     backend: "auto" | "hf" | "ct2". Never touches the network unless spec is a Hub id.
     """
     if backend not in ("auto", "hf", "ct2"):
         raise InputError(f"unknown MT backend {backend!r}: use auto, hf or ct2")
     cache_dir = cache_dir or default_cache_dir()
+    from qa.translate.http import is_http_spec, load_http
+
+    if is_http_spec(spec):
+        http = load_http(spec, mt_model, max_new_tokens=max_new_tokens)
+        return CachedTranslator(http, cache_dir) if use_cache else http
+    if mt_model is not None:
+        raise InputError("--mt-model applies only to --mt openai:<base-url>")
     resolved = resolve_spec(spec, backend, cache_dir)
     if resolved is None:
         return None
