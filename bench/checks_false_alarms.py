@@ -4,7 +4,7 @@ References are good translations, so a check firing there is (almost always) a f
 the rate on system outputs should be higher for a check that finds real errors. A quick
 precision proxy, not a measurement of recall.
 
-    python bench/checks_false_alarms.py --data ../shared/data/wmt22-jaen
+    python -m bench.checks_false_alarms --data ../shared/data/wmt22-jaen
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ import argparse
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-import qa.checks.all  # noqa: E402,F401 - registers the checks
-from qa.checks.base import CHECKS, Context  # noqa: E402
-from qa.model import Segment  # noqa: E402
+from qa.checks import CHECKS, load
+from qa.model import Segment
+from qa.pipeline import Settings, find_issues
+from qa.runtime import Models
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wmt22-jaen"
 
@@ -26,16 +25,17 @@ def _lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").split("\n")[:-1]
 
 
-def fire_counts(src: list[str], outputs: dict[str, list[str]]) -> dict[str, dict[str, int]]:
-    """{output name: {check: number of segments where it fired}}."""
+def fire_counts(
+    src: list[str], outputs: dict[str, list[str]], models: Models
+) -> dict[str, dict[str, int]]:
+    """{output name: {check: number of segments where it fired}}, each output checked as one
+    run by the pipeline's own `find_issues`."""
     counts: dict[str, dict[str, int]] = {name: dict.fromkeys(CHECKS, 0) for name in outputs}
     for name, hyp in outputs.items():
         segs = [Segment(str(i), s, t) for i, (s, t) in enumerate(zip(src, hyp, strict=True))]
-        ctx = Context(segments=segs)
-        for seg in segs:
-            for check, info in CHECKS.items():
-                if next(iter(info.fn(seg, ctx)), None) is not None:
-                    counts[name][check] += 1
+        for issues in find_issues(segs, Settings(), models):
+            for check in {i.check for i in issues}:
+                counts[name][check] += 1
     return counts
 
 
@@ -48,10 +48,11 @@ def main() -> None:
     src = _lines(args.data / "src.ja")
     outputs = {"ref": _lines(args.data / "ref.en")}
     outputs.update({p.stem: _lines(p) for p in sorted((args.data / "systems").glob("*.en"))})
-    counts = fire_counts(src, outputs)
+    load()
+    counts = fire_counts(src, outputs, Models())
     n = len(src)
     systems = [k for k in outputs if k != "ref"]
-    cmd = " ".join(["python bench/checks_false_alarms.py", *sys.argv[1:]])
+    cmd = " ".join(["python -m bench.checks_false_alarms", *sys.argv[1:]])
     print(f"Segments where each check fires (% of {n}); command: `{cmd}`\n")
     print("| check | severity | human ref % | systems mean % | systems max % (system) |")
     print("|---|---|---:|---:|---:|")

@@ -7,13 +7,12 @@ training folds of the first document-grouped split of bench/fit_risk.py, selecte
 an inner document-held-out validation split, whose τ is printed beside `e5_match`'s on the
 same rows. Measured 2026-11-23 (4 epochs): τ 0.206, 0.215, 0.211, 0.209 vs e5_match 0.207.
 
-    python bench/e5_head.py --data ../shared/data/wmt22-jaen [--epochs 4]
+    python -m bench.e5_head --data ../shared/data/wmt22-jaen [--epochs 4]
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -23,11 +22,8 @@ from scipy.stats import kendalltau
 from sklearn.model_selection import GroupKFold
 from torch import nn
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import fit_risk  # noqa: E402
-import wmt22  # noqa: E402
-
-from qa.signals import embed  # noqa: E402
+from bench import fit_risk, wmt22
+from qa.signals.embed import Embedder, match_f1
 
 MAX_TOKENS = 200
 
@@ -95,7 +91,7 @@ def main() -> None:
     data = wmt22.load(args.data)
     segs = fit_risk.segments(data, "offline")
     ok = np.array([bool(s.source.strip() and (s.target or "").strip()) for s in segs])
-    states = embed.token_states(
+    states = Embedder().token_states(
         t for s, u in zip(segs, ok, strict=True) if u for t in (s.source, s.target)
     )
     pairs = [
@@ -108,7 +104,7 @@ def main() -> None:
     train = train[ok[train]]
     fit_idx, val_idx = next(GroupKFold(n_splits=5).split(train, z[train], groups[train]))
     fit, val = train[fit_idx], train[val_idx]
-    match = [embed.match_f1(*pairs[i]) for i in val]
+    match = [match_f1(*pairs[i]) for i in val]
     print(f"validation rows {len(val)}: e5_match τ {kendalltau(match, z[val]).statistic:.4f}")
     model = Head()
     opt = torch.optim.AdamW(model.parameters(), 1e-3, weight_decay=1e-2)

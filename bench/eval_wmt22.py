@@ -1,6 +1,6 @@
 """Correlation of every signal and of `risk` with WMT22 ja-en crowd judgments (z_mean).
 
-    python bench/eval_wmt22.py --data ../shared/data/wmt22-jaen
+    python -m bench.eval_wmt22 --data ../shared/data/wmt22-jaen
 
 Prints a markdown table: Kendall τ_b and Pearson r, pooled over all 14 systems and averaged
 per source segment (τ over the systems' outputs of one line, then the mean over lines), once
@@ -14,19 +14,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections import defaultdict
 from pathlib import Path
 
 import numpy as np
 from scipy.stats import kendalltau, pearsonr
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import fit_risk  # noqa: E402
-import wmt22  # noqa: E402
-
-from qa.metrics import HIGHER_IS_BETTER  # noqa: E402
-from qa.signals.base import SIGNALS  # noqa: E402
+from bench import fit_risk, wmt22
+from qa.metrics import HIGHER_IS_BETTER
+from qa.signals.base import SIGNALS
 
 COUNTS = ("n_major", "n_minor", "n_critical")  # more findings = worse
 

@@ -1,7 +1,7 @@
 """Fit the risk models shipped in qa/data/risk_model.json, with document-grouped
 cross-validation, on WMT22 ja-en crowd judgments.
 
-    python bench/fit_risk.py --data ../shared/data/wmt22-jaen
+    python -m bench.fit_risk --data ../shared/data/wmt22-jaen
 
 Label: a row is "poor" when its crowd DA is below 50/100 (28% of the 23,326 rows).
 Features: what `qa.risk.features` gives the shipped pipeline for the same segment, so the
@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,15 +24,14 @@ from scipy.stats import kendalltau
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.model_selection import GroupKFold
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import wmt22  # noqa: E402
-
-from qa import metrics, risk  # noqa: E402
-from qa.api import _load_plugins  # noqa: E402
-from qa.checks.base import Context, run_checks  # noqa: E402
-from qa.model import Segment, SegmentResult  # noqa: E402
-from qa.signals.base import SIGNALS  # noqa: E402
-from qa.signals.length import log_ratio  # noqa: E402
+from bench import wmt22
+from qa import metrics, risk
+from qa.data import calibration, risk_file
+from qa.model import Segment, SegmentResult
+from qa.pipeline import Settings, find_issues, load_plugins
+from qa.runtime import Models
+from qa.signals.base import active
+from qa.signals.length import log_ratio
 
 OUT = Path(__file__).resolve().parents[1] / "qa" / "data" / "risk_model.json"
 CACHE = Path(__file__).resolve().parent / "out"
@@ -89,12 +87,15 @@ def _cached(name: str, refresh: bool, compute) -> list:  # noqa: ANN001
     return values
 
 
-def feature_rows(data: wmt22.WMT22, mode: str, refresh: bool | set[str]) -> list[dict]:
+def feature_rows(
+    data: wmt22.WMT22, mode: str, refresh: bool | set[str], models: Models | None = None
+) -> list[dict]:
     """Features for every DA row, computed by the shipped pipeline, column by column.
 
     `refresh`: True recomputes everything, a set recomputes just those signals. The rule
-    checks are always rerun (they are cheap and change often)."""
-    _load_plugins()
+    checks are always rerun (they are cheap and change often), over all rows as one run."""
+    models = models or Models()
+    load_plugins()
     segs = segments(data, mode)
 
     def again(name: str) -> bool:
@@ -107,19 +108,18 @@ def feature_rows(data: wmt22.WMT22, mode: str, refresh: bool | set[str]) -> list
         strict=True,
     ):
         r.scores.update(row)
-    for name, info in SIGNALS.items():
-        if info.opt_in:  # too slow for every row: see lm_rows
-            continue
-        col = _cached(f"{mode}_{name}", again(name), lambda fn=info.fn: fn(segs))
+    for info in active():  # opt-in signals are too slow for every row: see lm_rows
+        col = _cached(f"{mode}_{info.name}", again(info.name), lambda fn=info.fn: fn(segs, models))
         for r, v in zip(results, col, strict=True):
-            r.scores[name] = v
-    ctx = Context(segments=segs)
-    for r in results:
-        r.issues = run_checks(r.segment, ctx)
+            r.scores[info.name] = v
+    for r, issues in zip(results, find_issues(segs, Settings(), models), strict=True):
+        r.issues = issues
     return [{**risk.features(r), "n_critical": _n_critical(r)} for r in results]
 
 
-def lm_rows(data: wmt22.WMT22, refresh: bool) -> tuple[list[int], list[float | None]]:
+def lm_rows(
+    data: wmt22.WMT22, refresh: bool, models: Models | None = None
+) -> tuple[list[int], list[float | None]]:
     """The opt-in LM signal on the rows of a seeded 1/LM_SHARE of the documents (it scores
     ~3 segments a second on 2 cores; all 23k rows would take hours): row indices, values."""
     from qa.signals.lm import lm
@@ -129,15 +129,20 @@ def lm_rows(data: wmt22.WMT22, refresh: bool) -> tuple[list[int], list[float | N
     keep = set(docs[: len(docs) // LM_SHARE])
     idx = [i for i, r in enumerate(data.da) if r.doc_id in keep]
     segs = segments(data, "offline")
-    return idx, _cached("lm_subsample", refresh, lambda: lm([segs[i] for i in idx]))
+    models = models or Models()
+    return idx, _cached("lm_subsample", refresh, lambda: lm([segs[i] for i in idx], models))
 
 
 def lm_models(
-    data: wmt22.WMT22, rows_by_mode: dict[str, list[dict]], y: np.ndarray, refresh: bool
+    data: wmt22.WMT22,
+    rows_by_mode: dict[str, list[dict]],
+    y: np.ndarray,
+    refresh: bool,
+    holder: Models | None = None,
 ) -> dict[str, dict]:
     """Models with the opt-in LM signal, fitted and cross-validated on the LM rows only; the
     model without it is scored on the same rows alongside, for a like-for-like comparison."""
-    idx, values = lm_rows(data, refresh)
+    idx, values = lm_rows(data, refresh, holder)
     da = [data.da[i] for i in idx]
     out = {}
     for base in LM_MODELS:
@@ -272,16 +277,14 @@ def length_calibration(data: wmt22.WMT22) -> dict[str, float]:
     }
 
 
-def seed_e5(folder: Path) -> None:
+def seed_e5(folder: Path, models: Models) -> None:
     """Preload e5 vectors computed elsewhere by the same e5 model (texts in order.json,
     vectors in vecs*.npy): the signal code still does everything else. On this 2-core machine
     embedding the 21,827 distinct WMT22 texts takes ~30 min; a 16-core one does it in 2."""
-    from qa.signals import embed
-
     texts = json.loads((folder / "order.json").read_text())
     parts = sorted(folder.glob("vecs*.npy"), key=lambda p: int(p.stem[4:]))
     vecs = np.concatenate([np.load(p) for p in parts])
-    embed._VECTORS.update(zip(texts, vecs, strict=True))
+    models.embedder.seed(dict(zip(texts, vecs, strict=True)))
 
 
 def main() -> None:
@@ -295,26 +298,27 @@ def main() -> None:
     )
     ap.add_argument("--e5-cache", type=Path, help="folder of precomputed e5 vectors")
     args = ap.parse_args()
+    holder = Models()  # one e5 (and LM) for every feature column
     if args.e5_cache:
-        seed_e5(args.e5_cache)
+        seed_e5(args.e5_cache, holder)
     refresh: bool | set[str] = (
         False if args.refresh is None else (set(args.refresh) if args.refresh else True)
     )
     data = wmt22.load(args.data)
     y = np.array([r.raw < POOR_BELOW for r in data.da], int)
     calib = length_calibration(data)
-    if calib != risk.calibration():  # signals read it from the shipped file: update it first
+    if calib != calibration():  # signals read it from the shipped file: update it first
         shipped = json.loads(OUT.read_text())
         OUT.write_text(json.dumps({**shipped, "calibration": calib}, indent=1) + "\n")
-        risk._data.cache_clear()
+        risk_file.cache_clear()
         refresh = True if refresh is True else {*(refresh or set()), "len_ratio", "len_ratio_dev"}
     models = {}
     rows_by_mode: dict[str, list[dict]] = {}
     for name, (mode, names) in MODELS.items():
         if mode not in rows_by_mode:
-            rows_by_mode[mode] = feature_rows(data, mode, refresh)
+            rows_by_mode[mode] = feature_rows(data, mode, refresh, holder)
         models[name] = fit_one(name, names, rows_by_mode[mode], y, data.da)
-    models.update(lm_models(data, rows_by_mode, y, refresh is True))
+    models.update(lm_models(data, rows_by_mode, y, refresh is True, holder))
     OUT.write_text(
         json.dumps(
             {

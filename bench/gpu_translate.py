@@ -1,19 +1,17 @@
 """Check the transformers backend on a CUDA GPU: the tiny test Marian model gives the same
 greedy output on cuda as on cpu through `load_translator`, and how long a batch takes.
 
-    python bench/gpu_translate.py            # needs torch with CUDA; run on a GPU machine
+    python -m bench.gpu_translate            # needs torch with CUDA; run on a GPU machine
 """
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from qa.translate import load_translator  # noqa: E402
-from tests.conftest import build_tiny_marian, toy_pairs  # noqa: E402
+from qa.translate import load_translator
+from tests.conftest import build_tiny_marian, toy_pairs
 
 
 def main() -> None:

