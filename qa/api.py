@@ -9,6 +9,7 @@ loaded models across calls (a notebook loop, a batch job).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -33,15 +34,17 @@ def check(
     disable: Iterable[str] = (),
     enable: Iterable[str] = (),
     glossary: dict[str, str] | None = None,
+    fast: bool | None = None,
     meta: dict[str, Any] | None = None,
 ) -> Result:
     """Score, check and flag each (source, target) pair; retranslate when given a translator.
 
     `sources` and `targets` are parallel lists of strings (None or "" for a missing side), or
     `sources` is a list of `Segment`s and `targets` is omitted. `retranslations` (precomputed
-    MT) and `references` (human translations) are optional parallel lists."""
+    MT) and `references` (human translations) are optional parallel lists. `fast` runs the
+    e5-only path (no English LM); None reads `MTQA_FAST` (unset: the default path)."""
     segments = to_segments(sources, targets, retranslations, references, ids)
-    settings = _settings(preset, threshold, disable, enable, glossary)
+    settings = _settings(preset, threshold, disable, enable, glossary, fast=fast)
     return run(segments, settings, _models(models, translator), meta)
 
 
@@ -59,6 +62,7 @@ def check_files(
     disable: Iterable[str] = (),
     enable: Iterable[str] = (),
     glossary: dict[str, str] | None = None,
+    fast: bool | None = None,
 ) -> Result:
     """Check files: one table/XLIFF/TMX (`target` None), two line-aligned files (`aligned`),
     or two documents (segmented at `level` and aligned)."""
@@ -68,7 +72,7 @@ def check_files(
         aligned=aligned,
         retranslation=Path(retranslation) if retranslation is not None else None,
     )
-    settings = _settings(preset, threshold, disable, enable, glossary, level)
+    settings = _settings(preset, threshold, disable, enable, glossary, level, fast)
     return run(inputs, settings, _models(models, translator))
 
 
@@ -108,7 +112,10 @@ def _settings(
     enable: Iterable[str],
     glossary: dict[str, str] | None,
     level: str = "paragraph",
+    fast: bool | None = None,
 ) -> Settings:
+    if fast is None:
+        fast = os.environ.get("MTQA_FAST", "").lower() in ("1", "true", "yes")
     return Settings(
         preset=preset,
         threshold=threshold,
@@ -116,6 +123,7 @@ def _settings(
         enable=tuple(enable),
         glossary=glossary or {},
         level=level,
+        fast=fast,
     )
 
 

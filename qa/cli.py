@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
 from qa.errors import InputError
 
@@ -92,8 +91,14 @@ def check(
     ] = None,
     disable: Annotated[list[str], typer.Option(help="Turn off a check or signal by name.")] = [],  # noqa: B006
     enable: Annotated[
-        list[str], typer.Option(help="Turn on an opt-in signal: 'lm' (needs mtqa[lm]).")
+        list[str], typer.Option(help="Turn on an opt-in signal ('lm' also with --fast).")
     ] = [],  # noqa: B006
+    fast: Annotated[
+        bool,
+        typer.Option(
+            "--fast", envvar="MTQA_FAST", help="e5-only path for bulk work: no English LM."
+        ),
+    ] = False,
     glossary: Annotated[
         Path | None, typer.Option(help="TSV: source term, required target term.")
     ] = None,
@@ -127,6 +132,7 @@ def check(
         glossary=read_glossary(glossary) if glossary else {},
         level=level.value,
         ignore=read_ignore_file(ignore) if ignore else frozenset(),
+        fast=fast,
     )
     translator = None
     if retranslation is None:
@@ -142,7 +148,11 @@ def check(
         )
     inputs = Inputs(source, target, aligned=aligned, retranslation=retranslation)
     result = run(inputs, settings, Models(translator))
+    if result.summary.path.startswith("fast ("):  # the LM could not load: say so, once
+        print(f"mtqa: warning: {result.summary.path}", file=sys.stderr)
     if out_fmt == "table" and output is None:
+        from rich.console import Console
+
         print_table(result, Console(), show_all=show_all)
     else:
         _write(_report(result, out_fmt, source), output)

@@ -129,11 +129,14 @@ class Summary:
     issues_by_severity: dict[str, int]
     corpus_scores: dict[str, float]
     ignored: int = 0  # findings an ignore file listed (not in the counts above)
+    # "default" (e5 + the English LM), "fast" (e5 only), or "fast (LM unavailable: …)".
+    path: str = "fast"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             **self.input,
             "mt": self.mt,
+            "path": self.path,
             "segments": self.segments,
             "flagged": self.flagged,
             **asdict(self.flagging),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ class Settings:
     glossary: dict[str, str] = field(default_factory=dict)
     level: str = "paragraph"  # documents: segment by "paragraph" or "sentence"
     ignore: frozenset[str] = frozenset()  # fingerprints of findings marked false positives
+    fast: bool = False  # the e5-only path: no LM (bulk work)
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,23 @@ def run(
         segments, meta = inputs, dict(meta or {})
         meta.update(oversized_meta(clip_segments(segments)))  # what the readers do for files
     retranslate(segments, models.translator)
+    settings, path = choose_path(settings, models)
     unit = meta.get("level", "segment")
     results = evaluate(segments, settings, models, unit, tuple(meta.get("oversized", ())))
-    return build_result(results, settings, models.translator, meta)
+    return build_result(results, settings, models.translator, meta, path)
+
+
+def choose_path(settings: Settings, models: Models) -> tuple[Settings, str]:
+    """The default path adds the English LM (`lm`); `fast` (or `--disable lm`) runs without.
+    An LM that cannot load turns the run into the fast path, said in the returned name
+    ("fast (LM unavailable: …)"), never an error; only an explicit `--enable lm` insists."""
+    if settings.fast or "lm" in settings.disable or "lm" in settings.enable:
+        return settings, "default" if "lm" in settings.enable else "fast"
+    try:
+        models.lm  # noqa: B018 - loads it once, now, so a failure is known before the work
+    except InputError as e:
+        return settings, f"fast (LM unavailable: {e})"
+    return replace(settings, enable=(*settings.enable, "lm")), "default"
 
 
 def read_inputs(
@@ -211,6 +226,7 @@ def build_result(
     settings: Settings,
     translator: Translator | None,
     meta: dict[str, Any],
+    path: str = "fast",
 ) -> Result:
     """Risk and flags for every segment, then the run's summary and signatures."""
     flagging = risk.assess(results, preset=settings.preset, threshold=settings.threshold)
@@ -221,6 +237,7 @@ def build_result(
     summary = Summary(
         input=meta,
         mt=mt_description(segments, translator),
+        path=path,
         segments=len(results),
         flagged=sum(r.flagged for r in results),
         flagging=flagging,

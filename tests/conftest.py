@@ -267,3 +267,22 @@ def tiny_marian_varied(tiny_marian: Path) -> Path:
 
 
 # ---------------------------------- end of HTTP MT fixtures ----------------------------------
+
+
+# ---------------------------------------------------------------------------------------------
+# The session: tests run the e5-only path unless they ask for the LM (the default path's LM is
+# Gemma 3 270M; tests that exercise it use the tiny Gemma above or say so).
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_path_unless_asked():  # noqa: ANN202
+    import os
+
+    old = os.environ.get("MTQA_FAST")
+    os.environ["MTQA_FAST"] = "1"
+    yield
+    if old is None:
+        os.environ.pop("MTQA_FAST", None)
+    else:
+        os.environ["MTQA_FAST"] = old

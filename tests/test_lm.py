@@ -113,3 +113,28 @@ def test_cli_enable_errors_are_one_line_exit_2(
     monkeypatch.setenv(lm.MODEL_ENV, str(tmp_path / "no-such-model"))
     run = run_cli([*base, "--enable", "lm"], capsys, monkeypatch)
     assert run.code == 2 and "cannot load the LM" in run.err and run.out == ""
+
+
+def test_the_default_path_runs_the_lm(models: Models) -> None:
+    segs = [Segment("1", *PAIRS[0])]
+    result = check(segs, models=models, fast=False)
+    assert result.summary.path == "default" and result.segments[0].scores["lm"] is not None
+    fast = check(segs, models=models, fast=True)
+    assert fast.summary.path == "fast" and "lm" not in fast.segments[0].scores
+
+
+def test_an_lm_that_cannot_load_falls_back_to_the_fast_path(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src, tgt = _files(tmp_path)
+    monkeypatch.setenv(lm.MODEL_ENV, str(tmp_path / "no-such-model"))
+    monkeypatch.setenv("MTQA_FAST", "0")
+    out = tmp_path / "r.json"
+    run = run_cli(["check", src, tgt, "--aligned", "--mt", "none", "-o", out], capsys, monkeypatch)
+    assert run.code == 0 and run.err.count("\n") == 1, run.err
+    assert run.err.startswith("mtqa: warning: fast (LM unavailable: cannot load the LM")
+    import json
+
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["summary"]["path"].startswith("fast (LM unavailable")
+    assert "lm" not in report["segments"][0]["scores"]
