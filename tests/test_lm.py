@@ -10,7 +10,7 @@ from cli_helpers import run_cli
 
 from qa.api import check
 from qa.model import Segment
-from qa.signals import lm
+from qa.signals import lm, lm_model
 
 PAIRS = [
     ("赤い猫が2つあります。", "There are 2 red cats."),
@@ -22,6 +22,7 @@ PAIRS = [
 @pytest.fixture
 def scorer(tiny_gemma: Path, monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     monkeypatch.setenv(lm.MODEL_ENV, str(tiny_gemma))
+    monkeypatch.setenv(lm.DTYPE_ENV, "float32")  # exact comparisons below; bf16: test_lm_model
     lm.scorer.cache_clear()
     yield lm.scorer()
     lm.scorer.cache_clear()
@@ -37,7 +38,7 @@ def reference_score(s: lm.LMScorer, source: str, english: str) -> float:
 
 
 def test_batched_scores_equal_one_at_a_time(scorer: lm.LMScorer, monkeypatch) -> None:
-    monkeypatch.setattr(lm, "HEAD_ROWS", 5)  # several output-layer chunks per batch
+    monkeypatch.setattr(lm_model, "HEAD_ROWS", 5)  # several output-layer chunks per batch
     segs = [Segment(str(i), s, e) for i, (s, e) in enumerate(PAIRS)]
     got = lm.lm(segs)
     for (source, english), value in zip(PAIRS, got, strict=True):

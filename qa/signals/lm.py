@@ -13,87 +13,17 @@ from __future__ import annotations
 
 import os
 from functools import cache
-from pathlib import Path
 
 from qa.errors import InputError
 from qa.model import Segment
 from qa.signals.base import register
-from qa.signals.batching import token_batches
+from qa.signals.lm_model import PROMPT, LMScorer
 
-PROMPT = "Japanese: {source}\nEnglish:"
+__all__ = ["DEVICE_ENV", "DTYPE_ENV", "MODEL_ENV", "PROMPT", "LMScorer", "lm", "scorer"]
+
 MODEL_ENV = "MTQA_LM_MODEL"
-BATCH_TOKENS = 2048  # padded tokens per forward pass
-HEAD_ROWS = 256  # positions per output-layer call: Gemma's 262k-word head is ~1 GB per 1k rows
-
-
-class LMScorer:
-    """A causal LM that scores English continuations of a prompt."""
-
-    def __init__(self, where: str) -> None:
-        import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-        from transformers.utils import logging
-
-        # transformers' own bars (weight loading); the GGUF dequantizing bar is raw tqdm and stays.
-        logging.disable_progress_bar()
-        kw: dict = {}
-        if where.endswith(".gguf"):
-            where, kw["gguf_file"] = str(Path(where).parent), Path(where).name
-        self.tok = AutoTokenizer.from_pretrained(where, **kw)
-        self.model = AutoModelForCausalLM.from_pretrained(where, dtype=torch.float32, **kw)
-        self.model.eval()
-        self.softcap = getattr(self.model.config, "final_logit_softcapping", None)
-
-    def encode(self, prompt: str, english: str) -> tuple[list[int], int]:
-        """Token ids of prompt + English, and where the English starts."""
-        p = self.tok(prompt).input_ids  # with the model's <bos>
-        e = self.tok(" " + english, add_special_tokens=False).input_ids
-        return p + e, len(p)
-
-    def score(self, items: list[tuple[str, str]]) -> list[float]:
-        """Mean log-probability of each English text's tokens given its prompt."""
-        distinct = list(dict.fromkeys(items))  # repeated segments are scored once
-        enc = [self.encode(p, e) for p, e in distinct]
-        done: dict[tuple[str, str], float] = {}
-        for batch in token_batches(list(range(len(enc))), lambda k: len(enc[k][0]), BATCH_TOKENS):
-            for k, v in zip(batch, self._score_batch([enc[k] for k in batch]), strict=True):
-                done[distinct[k]] = v
-        return [done[item] for item in items]
-
-    def _score_batch(self, enc: list[tuple[list[int], int]]) -> list[float]:
-        import torch
-
-        width = max(len(ids) for ids, _ in enc)
-        ids = torch.zeros((len(enc), width), dtype=torch.long)
-        mask = torch.zeros_like(ids)
-        for r, (seq, _) in enumerate(enc):
-            ids[r, : len(seq)], mask[r, : len(seq)] = torch.tensor(seq), 1
-        # Position t predicts token t+1: the English tokens are predicted from start-1 on.
-        rows = [(r, t) for r, (ids_, at) in enumerate(enc) for t in range(at - 1, len(ids_) - 1)]
-        targets = torch.tensor([enc[r][0][t + 1] for r, t in rows])
-        with torch.no_grad():
-            hidden = self.model.model(input_ids=ids, attention_mask=mask).last_hidden_state
-            picked = hidden[torch.tensor([r for r, _ in rows]), torch.tensor([t for _, t in rows])]
-            logp = torch.cat(
-                [
-                    self._log_probs(picked[i : i + HEAD_ROWS], targets[i : i + HEAD_ROWS])
-                    for i in range(0, len(rows), HEAD_ROWS)
-                ]
-            )
-        sums = [0.0] * len(enc)
-        counts = [0] * len(enc)
-        for (r, _), v in zip(rows, logp.tolist(), strict=True):
-            sums[r] += v
-            counts[r] += 1
-        return [s / max(n, 1) for s, n in zip(sums, counts, strict=True)]
-
-    def _log_probs(self, hidden, targets):  # noqa: ANN001, ANN202 - torch tensors
-        import torch
-
-        logits = self.model.lm_head(hidden).float()
-        if self.softcap:
-            logits = torch.tanh(logits / self.softcap) * self.softcap
-        return torch.log_softmax(logits, -1).gather(1, targets[:, None])[:, 0]
+DEVICE_ENV = "MTQA_LM_DEVICE"  # auto (CUDA when present), cpu, cuda
+DTYPE_ENV = "MTQA_LM_DTYPE"  # auto (bfloat16 where native), float32, bfloat16
 
 
 def _default_model() -> str:
@@ -113,7 +43,11 @@ def _default_model() -> str:
 def scorer() -> LMScorer:
     where = os.environ.get(MODEL_ENV) or _default_model()
     try:
-        return LMScorer(where)
+        return LMScorer(
+            where,
+            device=os.environ.get(DEVICE_ENV, "auto"),
+            dtype=os.environ.get(DTYPE_ENV, "auto"),
+        )
     except ImportError as e:
         raise InputError(f"the lm signal needs pip install 'mtqa[lm]' ({e})") from None
     except (OSError, ValueError) as e:
