@@ -115,7 +115,7 @@ def test_gguf_is_dequantized_once_then_loaded_from_the_cache(
 
     gguf_tok = AutoTokenizer.from_pretrained(tiny_gguf.parent, gguf_file=tiny_gguf.name)
     for text in (f"{prompt} {english}" for prompt, english in ITEMS):
-        assert warm.tok(text).input_ids == gguf_tok(text).input_ids
+        assert warm.tok.encode(text).ids == gguf_tok(text).input_ids
 
 
 @pytest.mark.parametrize("damage", ["truncate", "no-manifest", "garbage"])
@@ -183,6 +183,16 @@ def test_device_and_dtype_choices() -> None:
         assert m.resolve_device("auto") == "cpu"
         with pytest.raises(ValueError, match="no CUDA"):
             m.resolve_device("cuda")
+
+
+def test_encoding_is_the_hf_tokenizers(fp32: m.LMScorer, tiny_gemma: Path) -> None:
+    from transformers import AutoTokenizer
+
+    hf = AutoTokenizer.from_pretrained(tiny_gemma)
+    for prompt, english in ITEMS:
+        ids, start = fp32.encode(prompt, english)
+        assert ids[:start] == hf(prompt).input_ids and ids[0] == hf.bos_token_id
+        assert ids[start:] == hf(" " + english, add_special_tokens=False).input_ids
 
 
 def test_token_offsets_cover_the_english(fp32: m.LMScorer) -> None:

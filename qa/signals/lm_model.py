@@ -181,17 +181,39 @@ def resolve_dtype(dtype: str, device: str) -> str:
 
 
 def load(where: str, dtype: str, cache: Path | None = None):  # noqa: ANN201 - (tokenizer, model)
-    """Tokenizer and model from a .gguf (through the cache), a folder or a hub id."""
+    """The raw `tokenizers.Tokenizer` and the model, from a .gguf (through the cache), a folder
+    or a hub id."""
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoModelForCausalLM
     from transformers.utils import logging
 
     logging.disable_progress_bar()  # transformers' weight-loading bars
     if where.endswith(".gguf"):
         where = str(_cached(Path(where), dtype, cache))
-    tok = AutoTokenizer.from_pretrained(where)
+        tok = _raw_tokenizer(Path(where))
+    else:
+        tok = _hf_tokenizer(where)
     model = AutoModelForCausalLM.from_pretrained(where, dtype=getattr(torch, dtype))
     return tok, model.eval()
+
+
+def _raw_tokenizer(folder: Path):  # noqa: ANN202 - tokenizers.Tokenizer
+    """Our own cache's tokenizer.json, read directly: transformers' GemmaTokenizer wrapper
+    takes ~3 s more to build for the same splits (its post-processor adds <bos>, checked when
+    the cache is written)."""
+    from tokenizers import Tokenizer
+
+    return Tokenizer.from_file(str(folder / "tokenizer.json"))
+
+
+def _hf_tokenizer(where: str):  # noqa: ANN202 - tokenizers.Tokenizer
+    """The fast tokenizer transformers configures (special tokens, <bos>) for any other model."""
+    from transformers import AutoTokenizer
+
+    hf = AutoTokenizer.from_pretrained(where)
+    if not getattr(hf, "is_fast", False):
+        raise ValueError(f"{where}: the LM needs a fast (tokenizers) tokenizer")
+    return hf.backend_tokenizer
 
 
 def _cached(gguf: Path, dtype: str, root: Path | None) -> Path:
@@ -234,23 +256,37 @@ def _build_cache(gguf: Path, dst: Path, dtype: str) -> None:
     tmp = dst.with_name(f".{dst.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     # Dense weights even where the `kernels` package could keep them packed: the cache is dense.
-    kw = {"gguf_file": gguf.name, "quantization_config": GgufConfig(dequantize=True)}
+    dense = GgufConfig(dequantize=True)
     with _quiet_gguf_bar():
-        tok = AutoTokenizer.from_pretrained(str(gguf.parent), **kw)
+        tok = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
         model = AutoModelForCausalLM.from_pretrained(
-            str(gguf.parent), dtype=getattr(torch, dtype), **kw
-        )
+            str(gguf.parent), gguf_file=gguf.name, quantization_config=dense,
+            dtype=getattr(torch, dtype),
+        )  # fmt: skip
     builds += 1
     _forget_gguf(model)
     try:
         model.save_pretrained(tmp)
         tok.save_pretrained(tmp)
+        probe = "Japanese: 犬\nEnglish: a dog"
+        if _raw_tokenizer(tmp).encode(probe).ids != tok(probe).input_ids:
+            raise ValueError(f"{gguf}: its saved tokenizer splits text differently on reload")
+        _honour_umask(tmp)
         files = {p.name: p.stat().st_size for p in tmp.iterdir() if p.is_file()}
         manifest = {"version": CACHE_VERSION, "source": str(gguf), "files": files}
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
         _swap_in(tmp, dst)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _honour_umask(folder: Path) -> None:
+    """safetensors writes its file 0600; make the cache files what the umask allows."""
+    mask = os.umask(0)
+    os.umask(mask)
+    for p in folder.iterdir():
+        p.chmod(0o666 & ~mask)
+    folder.chmod(0o777 & ~mask)
 
 
 def _swap_in(tmp: Path, dst: Path) -> None:
@@ -334,11 +370,11 @@ class LMScorer:
 
     def encode_offsets(self, prompt: str, english: str) -> tuple[list[int], int, list]:
         """As `encode`, plus each English token's [start, end) offsets into `english`."""
-        p = self.tok(prompt).input_ids  # with the model's <bos>
-        e = self.tok(" " + english, add_special_tokens=False, return_offsets_mapping=True)
+        p = self.tok.encode(prompt).ids  # with the model's <bos>
+        e = self.tok.encode(" " + english, add_special_tokens=False)
         # The English is encoded after a space (as it follows "English:"): shift offsets back.
-        offs = [(max(s - 1, 0), max(t - 1, 0)) for s, t in e["offset_mapping"]]
-        return p + list(e.input_ids), len(p), offs
+        offs = [(max(s - 1, 0), max(t - 1, 0)) for s, t in e.offsets]
+        return p + e.ids, len(p), offs
 
     def score(self, items: list[tuple[str, str]]) -> list[float]:
         """Mean log-probability of each English text's tokens given its prompt."""
