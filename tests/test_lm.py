@@ -10,7 +10,7 @@ import torch
 from qa.api import check
 from qa.model import Segment
 from qa.runtime import Models
-from qa.signals import lm
+from qa.signals import lm, lm_model
 from tests.helpers import run_cli
 
 PAIRS = [
@@ -23,12 +23,13 @@ PAIRS = [
 @pytest.fixture
 def models(tiny_gemma: Path, monkeypatch: pytest.MonkeyPatch) -> Models:
     monkeypatch.setenv(lm.MODEL_ENV, str(tiny_gemma))  # for the CLI, which makes its own
+    monkeypatch.setenv(lm.DTYPE_ENV, "float32")  # exact comparisons below; bf16: test_lm_model
     return Models(lm_model=str(tiny_gemma))
 
 
 @pytest.fixture
 def scorer(models: Models) -> lm.LMScorer:
-    return models.lm
+    return models.lm.scorer
 
 
 def reference_score(s: lm.LMScorer, source: str, english: str) -> float:
@@ -43,7 +44,7 @@ def reference_score(s: lm.LMScorer, source: str, english: str) -> float:
 def test_batched_scores_equal_one_at_a_time(
     models: Models, scorer: lm.LMScorer, monkeypatch
 ) -> None:
-    monkeypatch.setattr(lm, "HEAD_ROWS", 5)  # several output-layer chunks per batch
+    monkeypatch.setattr(lm_model, "HEAD_ROWS", 5)  # several output-layer chunks per batch
     segs = [Segment(str(i), s, e) for i, (s, e) in enumerate(PAIRS)]
     got = lm.lm(segs, models)
     for (source, english), value in zip(PAIRS, got, strict=True):

@@ -16,6 +16,7 @@ MODULES = (  # registry order = the order of findings in a segment
     "doubled",
     "entities",
     "glossary",
+    "lm_span",
     "missing",
     "negation",
     "numbers",

@@ -44,6 +44,8 @@ class Context:
     models: Models | None = None
     # What the readers cut from over-long segments (qa.limits.Oversized as dicts).
     oversized: tuple[dict[str, Any], ...] = ()
+    # The signals this run computes (the `lm_span` check speaks only when the LM ran).
+    signals: frozenset[str] = frozenset()
     # What this check's `prepare` returned for the run (None for checks without one).
     state: Any = None
 

@@ -1,0 +1,45 @@
+"""Words the English LM finds far less likely after the source than it expected there: the
+least likely 1–3 words of the target (qa/signals/lm.py, `lm_peak`), as a finding that points at
+them. A single wrong word — an antonym, a dropped verb or subject, a swapped name, a changed
+tense — leaves the rest of the sentence ordinary, so the mean log-probability hardly moves,
+while the surprisal at the damaged words stands out.
+
+The cuts are fitted on the dev half of the WMT22 human references (`python -m bench.lm_span`,
+stored with the risk model's calibration): `major` fires on about 3% of good translations,
+`minor` (shown, not flagging) on about 10%. Runs only on the default path (the LM ran).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from qa.checks.base import Context, Finding, register
+from qa.data import calibration
+from qa.model import Segment
+from qa.signals.lm_model import least_likely_spans
+
+
+@register(
+    "lm_span", "minor", "Words the English LM finds very unlikely after the source", also=("major",)
+)
+def lm_span(seg: Segment, ctx: Context) -> Iterator[Finding]:
+    if "lm_peak" not in ctx.signals or ctx.models is None or not seg.has_both_sides:
+        return
+    cuts = calibration().get("lm_span")
+    analysis = ctx.models.lm.cached(seg)
+    if not cuts or analysis is None:
+        return
+    spans = least_likely_spans(analysis, top=1)
+    if not spans or spans[0].score < cuts["minor"]:
+        return
+    span = spans[0]
+    words = analysis.target[span.start : span.end]
+    # The analysis is of the stripped target: shift its offsets into the segment's text.
+    shift = len(seg.target or "") - len((seg.target or "").lstrip())
+    yield Finding(
+        f"unexpected here: {words!r} (the LM finds it {span.score:.1f} nats less likely "
+        "than usual after this source)",
+        span=(span.start + shift, span.end + shift),
+        severity="major" if span.score >= cuts["major"] else "minor",
+        data={"surprisal": round(span.score, 3)},
+    )

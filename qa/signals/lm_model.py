@@ -1,0 +1,451 @@
+"""The English LM behind the `lm` signal: loading (with a cache of dequantized GGUF weights),
+fast batched scoring, and per-token log-probabilities that point at the least likely words.
+
+Loading: transformers reads a .gguf by dequantizing every tensor (~45 s for Gemma 3 270M on two
+cores). The first load writes the result to mtqa's cache (`$MTQA_CACHE` or `~/.cache/mtqa`,
+`lm/<name>-<key>-<dtype>/`, safetensors + tokenizer); later loads read that folder. The key is
+the GGUF's size and mtime, so a replaced file gets a fresh cache. The folder is written under a
+temporary name and renamed into place, with a manifest of file sizes written last: a kill
+mid-write leaves no cache, and a cache that fails the manifest or fails to load is rebuilt.
+
+Scoring: bfloat16 where the CPU has native bf16 matmuls (AMX/AVX512-BF16, as `e5_torch`
+decides) or on a CUDA device that supports it; float32 elsewhere. Texts are batched by length
+within a padded-token budget and the 262k-word output layer runs only at target positions.
+In bf16 the target token's logit is taken in float32 (a dot product with its embedding row),
+so only the normaliser (log-sum-exp over the vocabulary) sees bf16 rounding.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from qa.signals.batching import token_batches
+
+if TYPE_CHECKING:
+    import torch
+
+PROMPT = "Japanese: {source}\nEnglish:"
+BATCH_TOKENS = 2048  # padded tokens per forward pass
+HEAD_ROWS = 256  # positions per output-layer call: Gemma's 262k-word head is ~1 GB per 1k rows
+MANIFEST = "mtqa-cache.json"  # written last: its presence and sizes say the cache is complete
+CACHE_VERSION = 1
+
+builds = 0  # GGUF dequantizations in this process (tests assert a warm load adds none)
+
+
+# --------------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class TokenLogProbs:
+    """One scored target: per token, its log-probability, its [start, end) character offsets
+    into `target` and the entropy (nats) of the model's prediction at that position."""
+
+    target: str
+    logprobs: list[float]
+    offsets: list[tuple[int, int]]
+    entropies: list[float]
+
+    @property
+    def mean(self) -> float:
+        return sum(self.logprobs) / max(len(self.logprobs), 1)
+
+
+@dataclass(frozen=True)
+class Word:
+    """A whitespace-delimited word of the target with its tokens' summed values."""
+
+    start: int
+    end: int
+    logprob: float  # sum over its tokens
+    excess: float  # surprisal above what the model expected: Σ (−logprob − entropy)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int  # character offsets into the target, [start, end)
+    end: int
+    score: float  # nats of surprisal above expectation; higher = less likely
+
+
+def words(t: TokenLogProbs) -> list[Word]:
+    """Merge tokens into whitespace-delimited words. A token belongs to the word holding its
+    first non-space character; a token with none (a bare space, a byte piece with an empty
+    span) joins the next word, or the last word at the end."""
+    owner, units = _word_index(t.target)
+    sums: list[list[float]] = [[0.0, 0.0] for _ in units]
+    pending = [0.0, 0.0]
+    for lp, ent, (s, e) in zip(t.logprobs, t.entropies, t.offsets, strict=True):
+        w = next((owner[c] for c in range(s, e) if owner[c] >= 0), -1)
+        pending = [pending[0] + lp, pending[1] + (-lp - ent)]
+        if w >= 0:
+            sums[w] = [sums[w][0] + pending[0], sums[w][1] + pending[1]]
+            pending = [0.0, 0.0]
+    if units and pending != [0.0, 0.0]:
+        sums[-1] = [sums[-1][0] + pending[0], sums[-1][1] + pending[1]]
+    return [Word(s, e, lp, ex) for (s, e), (lp, ex) in zip(units, sums, strict=True)]
+
+
+def _word_index(text: str) -> tuple[list[int], list[tuple[int, int]]]:
+    owner = [-1] * len(text)
+    units: list[tuple[int, int]] = []
+    start = None
+    for i, ch in enumerate([*text, " "]):
+        if not ch.isspace() and start is None:
+            start = i
+        elif ch.isspace() and start is not None:
+            owner[start:i] = [len(units)] * (i - start)
+            units.append((start, i))
+            start = None
+    return owner, units
+
+
+def least_likely_spans(
+    t: TokenLogProbs, max_words: int = 3, top: int = 1, extend_cost: float = 0.5
+) -> list[Span]:
+    """The `top` non-overlapping windows of 1..`max_words` consecutive words whose surprisal
+    most exceeds what the model expected there (Σ over tokens of −log p − entropy), best first.
+
+    Surprisal minus entropy is ~0 on average for text the model finds ordinary, so a window
+    grows only over words that are themselves surprising; `extend_cost` nats per extra word
+    keeps a window from swallowing a barely surprising neighbour. Empty for an empty target."""
+    ws = words(t)
+    cands = [
+        (sum(w.excess for w in ws[i:j]) - extend_cost * (j - i - 1), i, j)
+        for i in range(len(ws))
+        for j in range(i + 1, min(i + max_words, len(ws)) + 1)
+    ]
+    picked: list[Span] = []
+    used: set[int] = set()
+    for _, i, j in sorted(cands, key=lambda c: (-c[0], c[2] - c[1])):
+        if len(picked) == top:
+            break
+        if used.isdisjoint(range(i, j)):
+            used.update(range(i, j))
+            picked.append(Span(ws[i].start, ws[j - 1].end, sum(w.excess for w in ws[i:j])))
+    return picked
+
+
+# --------------------------------------------------------------------------------- loading
+
+
+def cache_root() -> Path:
+    env = os.environ.get("MTQA_CACHE")
+    return (Path(env).expanduser() if env else Path.home() / ".cache" / "mtqa") / "lm"
+
+
+def gguf_cache_dir(gguf: Path, dtype: str, root: Path | None = None) -> Path:
+    """Where the dequantized weights of `gguf` in `dtype` are cached."""
+    import hashlib
+
+    st = gguf.stat()
+    key = hashlib.sha256(f"{gguf.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()
+    return (root or cache_root()) / f"{gguf.stem}-{key[:12]}-{dtype}"
+
+
+def resolve_device(device: str) -> str:
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"device must be auto, cpu or cuda, not {device!r}")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device cuda asked for, but torch sees no CUDA device")
+    return device
+
+
+def resolve_dtype(dtype: str, device: str) -> str:
+    """bfloat16 where its matmuls are native (emulated they are slower), else float32."""
+    import torch
+
+    if dtype != "auto":
+        if dtype not in ("float32", "bfloat16"):
+            raise ValueError(f"dtype must be auto, float32 or bfloat16, not {dtype!r}")
+        return dtype
+    if device == "cuda":
+        return "bfloat16" if torch.cuda.is_bf16_supported() else "float32"
+    try:
+        fast = bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):
+        fast = False
+    return "bfloat16" if fast else "float32"
+
+
+def load(where: str, dtype: str, cache: Path | None = None):  # noqa: ANN201 - (tokenizer, model)
+    """The raw `tokenizers.Tokenizer` and the model, from a .gguf (through the cache), a folder
+    or a hub id."""
+    import torch
+    from transformers import AutoModelForCausalLM
+    from transformers.utils import logging
+
+    logging.disable_progress_bar()  # transformers' weight-loading bars
+    if where.endswith(".gguf"):
+        where = str(_cached(Path(where), dtype, cache))
+        tok = _raw_tokenizer(Path(where))
+    else:
+        tok = _hf_tokenizer(where)
+    model = AutoModelForCausalLM.from_pretrained(where, dtype=getattr(torch, dtype))
+    return tok, model.eval()
+
+
+def _raw_tokenizer(folder: Path):  # noqa: ANN202 - tokenizers.Tokenizer
+    """Our own cache's tokenizer.json, read directly: transformers' GemmaTokenizer wrapper
+    takes ~3 s more to build for the same splits (its post-processor adds <bos>, checked when
+    the cache is written)."""
+    from tokenizers import Tokenizer
+
+    return Tokenizer.from_file(str(folder / "tokenizer.json"))
+
+
+def _hf_tokenizer(where: str):  # noqa: ANN202 - tokenizers.Tokenizer
+    """The fast tokenizer transformers configures (special tokens, <bos>) for any other model."""
+    from transformers import AutoTokenizer
+
+    hf = AutoTokenizer.from_pretrained(where)
+    if not getattr(hf, "is_fast", False):
+        raise ValueError(f"{where}: the LM needs a fast (tokenizers) tokenizer")
+    return hf.backend_tokenizer
+
+
+def _cached(gguf: Path, dtype: str, root: Path | None) -> Path:
+    if not gguf.is_file():
+        raise OSError(f"no such GGUF file: {gguf}")
+    dst = gguf_cache_dir(gguf, dtype, root)
+    problem = _check_cache(dst)
+    if problem is None:
+        return dst
+    if dst.exists():
+        print(f"mtqa: LM cache {dst} is unusable ({problem}); rebuilding it", file=sys.stderr)
+    _build_cache(gguf, dst, dtype)
+    return dst
+
+
+def _check_cache(folder: Path) -> str | None:
+    """None when `folder` holds a complete cache, else what is wrong with it."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return "no manifest"
+    except (OSError, ValueError) as e:
+        return f"unreadable manifest: {e}"
+    if manifest.get("version") != CACHE_VERSION:
+        return "older cache version"
+    for name, size in manifest.get("files", {}).items():
+        path = folder / name
+        if not path.is_file() or path.stat().st_size != size:
+            return f"{name} missing or truncated"
+    return None
+
+
+def _build_cache(gguf: Path, dst: Path, dtype: str) -> None:
+    global builds
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
+
+    if sys.stderr.isatty():
+        print(f"mtqa: dequantizing {gguf.name} once (about a minute) into {dst}", file=sys.stderr)
+    tmp = dst.with_name(f".{dst.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    # Dense weights even where the `kernels` package could keep them packed: the cache is dense.
+    dense = GgufConfig(dequantize=True)
+    with _quiet_gguf_bar():
+        tok = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+        model = AutoModelForCausalLM.from_pretrained(
+            str(gguf.parent), gguf_file=gguf.name, quantization_config=dense,
+            dtype=getattr(torch, dtype),
+        )  # fmt: skip
+    builds += 1
+    _forget_gguf(model)
+    try:
+        model.save_pretrained(tmp)
+        tok.save_pretrained(tmp)
+        probe = "Japanese: 犬\nEnglish: a dog"
+        if _raw_tokenizer(tmp).encode(probe).ids != tok(probe).input_ids:
+            raise ValueError(f"{gguf}: its saved tokenizer splits text differently on reload")
+        _honour_umask(tmp)
+        files = {p.name: p.stat().st_size for p in tmp.iterdir() if p.is_file()}
+        manifest = {"version": CACHE_VERSION, "source": str(gguf), "files": files}
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        _swap_in(tmp, dst)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _honour_umask(folder: Path) -> None:
+    """safetensors writes its file 0600; make the cache files what the umask allows."""
+    mask = os.umask(0)
+    os.umask(mask)
+    for p in folder.iterdir():
+        p.chmod(0o666 & ~mask)
+    folder.chmod(0o777 & ~mask)
+
+
+def _swap_in(tmp: Path, dst: Path) -> None:
+    """Rename `tmp` to `dst`, moving a broken `dst` aside first. If another process put a
+    complete cache there in the meantime, keep that one."""
+    if dst.exists():
+        if _check_cache(dst) is None:
+            return
+        old = dst.with_name(f".{dst.name}.old-{os.getpid()}")
+        dst.rename(old)
+        shutil.rmtree(old, ignore_errors=True)
+    try:
+        tmp.rename(dst)
+    except OSError:
+        if _check_cache(dst) is not None:
+            raise
+
+
+def _forget_gguf(model) -> None:  # noqa: ANN001 - a transformers model
+    """Without the `kernels` package transformers dequantizes every GGUF tensor but still marks
+    the model as GGUF-quantized, which `save_pretrained` refuses: drop the marks."""
+    model.hf_quantizer = None
+    model.config.__dict__.pop("quantization_config", None)
+    for attr in ("is_quantized", "quantization_method"):
+        model.__dict__.pop(attr, None)
+
+
+@contextmanager
+def _quiet_gguf_bar() -> Iterator[None]:
+    """Silence the GGUF reader's raw tqdm bar (older transformers) and its warnings."""
+    from functools import partial
+
+    from transformers import modeling_gguf_pytorch_utils as gguf_utils
+    from transformers.utils import logging
+
+    orig, level = gguf_utils.tqdm, logging.get_verbosity()
+    gguf_utils.tqdm = partial(orig, disable=True)
+    logging.set_verbosity_error()  # "dequantizing the whole model": that is the point here
+    try:
+        yield
+    finally:
+        gguf_utils.tqdm = orig
+        logging.set_verbosity(level)
+
+
+def default_threads() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+# --------------------------------------------------------------------------------- scoring
+
+
+class LMScorer:
+    """A causal LM that scores English continuations of a prompt.
+
+    `where`: a .gguf file (dequantized once into the cache), a model folder or a hub id.
+    `device`: "auto" (CUDA when present), "cpu" or "cuda". `dtype`: "auto" (bfloat16 where it
+    is native, else float32), "float32" or "bfloat16". `cache`: the cache folder (default
+    `cache_root()`)."""
+
+    def __init__(
+        self, where: str, device: str = "auto", dtype: str = "auto", cache: Path | None = None
+    ) -> None:
+        import torch
+
+        self.device = resolve_device(device)
+        self.dtype = resolve_dtype(dtype, self.device)
+        if self.device == "cpu":
+            torch.set_num_threads(default_threads())
+        self.tok, self.model = load(where, self.dtype, cache)
+        self.model.to(self.device)
+        self.softcap = getattr(self.model.config, "final_logit_softcapping", None)
+
+    def encode(self, prompt: str, english: str) -> tuple[list[int], int]:
+        """Token ids of prompt + English, and where the English starts."""
+        ids, start, _ = self.encode_offsets(prompt, english)
+        return ids, start
+
+    def encode_offsets(self, prompt: str, english: str) -> tuple[list[int], int, list]:
+        """As `encode`, plus each English token's [start, end) offsets into `english`."""
+        p = self.tok.encode(prompt).ids  # with the model's <bos>
+        e = self.tok.encode(" " + english, add_special_tokens=False)
+        # The English is encoded after a space (as it follows "English:"): shift offsets back.
+        offs = [(max(s - 1, 0), max(t - 1, 0)) for s, t in e.offsets]
+        return p + e.ids, len(p), offs
+
+    def score(self, items: list[tuple[str, str]]) -> list[float]:
+        """Mean log-probability of each English text's tokens given its prompt."""
+        return [t.mean for t in self._run(items, entropy=False)]
+
+    def token_logprobs(self, items: list[tuple[str, str]]) -> list[TokenLogProbs]:
+        """Per (prompt, English) item: each English token's log-prob, offsets and entropy."""
+        return self._run(items, entropy=True)
+
+    def _run(self, items: list[tuple[str, str]], entropy: bool) -> list[TokenLogProbs]:
+        distinct = list(dict.fromkeys(items))  # repeated segments are scored once
+        enc = [self.encode_offsets(p, e) for p, e in distinct]
+        done: dict[tuple[str, str], TokenLogProbs] = {}
+        for batch in token_batches(list(range(len(enc))), lambda k: len(enc[k][0]), BATCH_TOKENS):
+            rows = self._score_batch([enc[k][:2] for k in batch], entropy)
+            for k, (lps, ents) in zip(batch, rows, strict=True):
+                done[distinct[k]] = TokenLogProbs(distinct[k][1], lps, enc[k][2], ents)
+        return [done[item] for item in items]
+
+    def _score_batch(
+        self, enc: list[tuple[list[int], int]], entropy: bool
+    ) -> list[tuple[list[float], list[float]]]:
+        import torch
+
+        width = max(len(ids) for ids, _ in enc)
+        ids = torch.zeros((len(enc), width), dtype=torch.long)
+        mask = torch.zeros_like(ids)
+        for r, (seq, _) in enumerate(enc):
+            ids[r, : len(seq)], mask[r, : len(seq)] = torch.tensor(seq), 1
+        # Position t predicts token t+1: the English tokens are predicted from start-1 on.
+        rows = [(r, t) for r, (ids_, at) in enumerate(enc) for t in range(at - 1, len(ids_) - 1)]
+        targets = torch.tensor([enc[r][0][t + 1] for r, t in rows], device=self.device)
+        with torch.inference_mode():
+            out = self.model.model(
+                input_ids=ids.to(self.device), attention_mask=mask.to(self.device), use_cache=False
+            )
+            hidden = out.last_hidden_state
+            picked = hidden[torch.tensor([r for r, _ in rows]), torch.tensor([t for _, t in rows])]
+            parts = [
+                self._log_probs(picked[i : i + HEAD_ROWS], targets[i : i + HEAD_ROWS], entropy)
+                for i in range(0, len(rows), HEAD_ROWS)
+            ]
+        logp = torch.cat([p[0] for p in parts]).tolist() if parts else []
+        ents = torch.cat([p[1] for p in parts]).tolist() if parts else []
+        res: list[tuple[list[float], list[float]]] = [([], []) for _ in enc]
+        for i, (r, _) in enumerate(rows):
+            res[r][0].append(logp[i])
+            res[r][1].append(ents[i] if entropy else 0.0)
+        return res
+
+    def _log_probs(
+        self, hidden: torch.Tensor, targets: torch.Tensor, entropy: bool
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Log-prob of each target (and the prediction's entropy when asked) per row."""
+        import torch
+
+        head = self.model.lm_head
+        logits = head(hidden).float()
+        if self.dtype != "float32":
+            # bf16 logits carry ~3 significant digits; the target's own logit in float32 keeps
+            # the rounding to the normaliser alone.
+            w = head.weight[targets].float()
+            exact = (hidden.float() * w).sum(-1)
+            if head.bias is not None:
+                exact = exact + head.bias[targets].float()
+            logits[torch.arange(len(targets)), targets] = exact
+        if self.softcap:
+            logits = torch.tanh(logits / self.softcap) * self.softcap
+        logp = torch.log_softmax(logits, -1)
+        picked = logp.gather(1, targets[:, None])[:, 0]
+        if not entropy:
+            return picked.cpu(), picked.new_zeros(0).cpu()
+        ent = -(logp.exp() * logp).sum(-1)
+        return picked.cpu(), ent.cpu()
