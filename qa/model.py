@@ -162,14 +162,20 @@ class Result:
             "signatures": self.signatures,
         }
 
-    def to_pandas(self):  # pragma: no cover - thin convenience for notebooks
-        import pandas as pd
-
+    def to_pandas(self):  # noqa: ANN201 - a pandas.DataFrame
+        """One row per segment: the segment's fields, every score as a column, `issues` as a
+        list of issue dicts (check, severity, message, span, fingerprint, mqm)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise ImportError("to_pandas needs pandas: pip install 'mtqa[notebook]'") from None
+                "Result.to_pandas needs pandas: pip install 'mtqa[notebook]'"
+            ) from None
         rows = []
         for r in self.segments:
             row = {k: v for k, v in r.to_dict().items() if k not in ("scores", "issues")}
             row.update(r.scores)
-            row["issues"] = "; ".join(f"{i.check}: {i.message}" for i in r.issues)
+            row["issues"] = [i.to_dict() for i in r.issues]
             rows.append(row)
         return pd.DataFrame(rows).set_index("id")
 

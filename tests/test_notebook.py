@@ -22,3 +22,4 @@ def test_notebook_code_cells_run(monkeypatch) -> None:
     df = env["df"]
     assert isinstance(df, pd.DataFrame) and {"risk", "flagged", "link"} <= set(df.columns)
     assert df["flagged"].any() and not df["flagged"].all()
+    assert any("<mark" in str(x) for x in shown)  # the HTML report was displayed inline

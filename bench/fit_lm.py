@@ -1,0 +1,95 @@
+"""Refit the risk models of the default path (with the English LM) and of runs that have a
+human reference, on the seeded 1/8 of the WMT22 documents that `fit_risk` scores the LM on,
+with the same document-grouped cross-validation, and store them in qa/data/risk_model.json
+beside the models `fit_risk` fits on all rows (which this leaves as they are).
+
+    python -m bench.fit_lm --data ../shared/data/wmt22-jaen
+
+Models: `offline_lm` and `mt_lm` (the offline / with-retranslation features plus `lm` and
+`lm_peak`), `ref` and `ref_lm` (chrF, BLEU and TER of the target against the human reference
+plus the offline features, without and with the LM). Each is printed beside the model without
+the LM refitted on the same rows. Features are computed by the pipeline on those rows only, as
+one run per mode (the entity check's cast of people is the subsample's).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+
+import numpy as np
+
+from bench import fit_risk, wmt22
+from qa import metrics
+from qa.model import Segment, SegmentResult
+from qa.pipeline import LM_SIGNALS, Settings, find_issues, load_plugins
+from qa.risk import features
+from qa.runtime import Models
+from qa.signals.base import active
+
+REF = ["chrf_ref", "bleu_ref", "ter_ref"]
+
+
+def subsample(data: wmt22.WMT22) -> list[int]:
+    """DA rows of the seeded 1/LM_SHARE of the documents (as fit_risk.lm_rows picks them)."""
+    docs = sorted({r.doc_id for r in data.da})
+    random.Random(0).shuffle(docs)
+    keep = set(docs[: len(docs) // fit_risk.LM_SHARE])
+    return [i for i, r in enumerate(data.da) if r.doc_id in keep]
+
+
+def rows_for(segs: list[Segment], models: Models, lm: bool) -> list[dict]:
+    """What the risk model sees for each segment, computed by the pipeline's own pieces."""
+    load_plugins()
+    results = [SegmentResult(segment=s) for s in segs]
+    for r, row in zip(results, metrics.segment_scores(segs), strict=True):
+        r.scores.update(row)
+    for info in active(enabled=LM_SIGNALS if lm else ()):
+        for r, v in zip(results, info.fn(segs, models), strict=True):
+            r.scores[info.name] = v
+    settings = Settings(enable=LM_SIGNALS if lm else ())
+    for r, issues in zip(results, find_issues(segs, settings, models), strict=True):
+        r.issues = issues
+    return [{**features(r), "n_critical": fit_risk._n_critical(r)} for r in results]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", default=wmt22.DEFAULT_DATA)
+    args = ap.parse_args()
+    data = wmt22.load(args.data)
+    idx = subsample(data)
+    da = [data.da[i] for i in idx]
+    y = np.array([r.raw < fit_risk.POOR_BELOW for r in da], int)
+    models = Models()
+    off = [fit_risk.segments(data, "offline")[i] for i in idx]
+    mt = [fit_risk.segments(data, "mt")[i] for i in idx]
+    ref = [
+        Segment(s.id, s.source, s.target, reference=data.ref[r.line - 1])
+        for s, r in zip(off, da, strict=True)
+    ]
+    rows = {"offline": rows_for(off, models, True), "mt": rows_for(mt, models, True)}
+    rows["ref"] = [
+        {**o, **{k: v for k, v in x.items() if k in REF}}
+        for o, x in zip(rows["offline"], rows_for(ref, models, False), strict=True)
+    ]
+    lm = ["lm", "lm_peak"]
+    shipped: dict[str, dict] = {}
+    for base, mode, names in (
+        ("offline", "offline", fit_risk.MODELS["offline"][1]),
+        ("mt", "mt", fit_risk.MODELS["mt"][1]),
+        ("ref", "ref", [*REF, *fit_risk.MODELS["offline"][1]]),
+    ):
+        without = fit_risk.fit_one(f"{base}_lmrows", names, rows[mode], y, da)
+        if base == "ref":
+            shipped["ref"] = without
+        shipped[f"{base}_lm"] = fit_risk.fit_one(f"{base}_lm", [*names, *lm], rows[mode], y, da)
+    out = json.loads(fit_risk.OUT.read_text(encoding="utf-8"))
+    out["models"].update(shipped)
+    fit_risk.OUT.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {', '.join(shipped)} into {fit_risk.OUT}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""Fit the `lm_span` check's cuts on good translations, and measure what it catches.
+
+The LM's least likely 1–3 words of a target have a surprisal above expectation (`lm_peak`).
+On the dev half's WMT22 human references, the cut for `major` is the 97th percentile of that
+peak (fires on ~3% of good translations) and for `minor` the 90th. Then, on damaged copies of
+dev references (the basic and extended perturbation suites), it reports per type how often the
+check fires (major) and, for the word-level classes, how often the highlighted span overlaps the
+damaged words. `--write` stores the cuts in qa/data/risk_model.json's calibration.
+
+    python -m bench.lm_span --data ../shared/data/wmt22-jaen --per-type 100 [--write]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from bench import perturb
+from qa.model import Segment
+from qa.runtime import Models
+from qa.signals.lm import peak
+from qa.signals.lm_model import least_likely_spans
+
+OUT = Path(__file__).resolve().parents[1] / "qa" / "data" / "risk_model.json"
+MAJOR_Q, MINOR_Q = 97.0, 90.0
+
+
+def analyses(models: Models, pairs: list[tuple[str, str]]) -> list:
+    segs = [Segment(str(i), s, t) for i, (s, t) in enumerate(pairs)]
+    return models.lm.analyse(segs)
+
+
+def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Spans overlap, or touch (a removal is a zero-width point between two words)."""
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=perturb.DEFAULT_DATA)
+    ap.add_argument("--per-type", type=int, default=100)
+    ap.add_argument("--refs", type=int, default=1000, help="dev references for the cuts")
+    ap.add_argument("--write", action="store_true")
+    args = ap.parse_args()
+    halves = perturb.split_halves(perturb.load_lines(args.data), 0)
+    dev = {"dev": halves["dev"]}
+    models = Models()
+    refs = [x for x in dev["dev"] if x.src.strip() and x.ref.strip()][: args.refs]
+    ref_peaks = np.array([peak(t) for t in analyses(models, [(x.src, x.ref) for x in refs])])
+    cuts = {
+        "major": round(float(np.percentile(ref_peaks, MAJOR_Q)), 3),
+        "minor": round(float(np.percentile(ref_peaks, MINOR_Q)), 3),
+    }
+    print(f"dev references: {len(refs)}; cuts {cuts}")
+    pairs = perturb.build_pairs(dev, args.per_type, 0) + perturb.extended_pairs(
+        dev, args.per_type, 0
+    )
+    got = analyses(models, [(p.line.src, p.perturbed) for p in pairs])
+    print(
+        "| type | n | fires major | fires (any) | span on the damage |\n|---|---:|---:|---:|---:|"
+    )
+    for kind in dict.fromkeys(p.kind for p in pairs):
+        rows = [(p, t) for p, t in zip(pairs, got, strict=True) if p.kind == kind and t]
+        major = np.mean([peak(t) >= cuts["major"] for _, t in rows])
+        anyf = np.mean([peak(t) >= cuts["minor"] for _, t in rows])
+        hit = [
+            overlaps((s[0].start, s[0].end), p.span)
+            for p, t in rows
+            if p.span is not None and (s := least_likely_spans(t, top=1))
+        ]
+        share = f"{np.mean(hit):.2f}" if hit else "–"
+        print(f"| {kind} | {len(rows)} | {major:.2f} | {anyf:.2f} | {share} |")
+    if args.write:
+        data = json.loads(OUT.read_text(encoding="utf-8"))
+        data["calibration"]["lm_span"] = cuts
+        OUT.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote the cuts into {OUT}")
+
+
+if __name__ == "__main__":
+    main()
