@@ -169,8 +169,6 @@ class Result:
             import pandas as pd
         except ImportError:
             raise ImportError("to_pandas needs pandas: pip install 'mtqa[notebook]'") from None
-                "Result.to_pandas needs pandas: pip install 'mtqa[notebook]'"
-            ) from None
         rows = []
         for r in self.segments:
             row = {k: v for k, v in r.to_dict().items() if k not in ("scores", "issues")}
