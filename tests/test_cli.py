@@ -98,7 +98,7 @@ def test_retranslation_line_mismatch_exit_2(files, tmp_path, capsys, monkeypatch
         ["{src}", "{tgt}", "--aligned", "--preset", "extreme"],
         ["{src}", "{tgt}", "--aligned", "--threshold", "1.5"],
         ["{src}", "{tgt}", "--aligned", "--disable", "no_such_check"],
-        ["{src}", "{tgt}", "--aligned", "-o", "{tmp}/out.html"],
+        ["{src}", "{tgt}", "--aligned", "-o", "{tmp}/out.pdf"],
         ["{tmp}/empty.txt", "{tgt}"],
         ["{tmp}/empty.txt", "{tmp}/empty.txt", "--aligned"],
         ["{src}", "{tgt}", "--mt", "{tmp}"],
