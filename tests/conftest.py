@@ -267,3 +267,17 @@ def tiny_marian_varied(tiny_marian: Path) -> Path:
 
 
 # ---------------------------------- end of HTTP MT fixtures ----------------------------------
+
+
+# ---------------------------------------------------------------------------------------------
+# Settings (qa/config.py): a developer's MTQA_PRESET, MTQA_FORMAT, ... must not change tests.
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _no_mtqa_option_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa.config import OPTIONS
+
+    for opt in OPTIONS.values():
+        if opt.env:
+            monkeypatch.delenv(opt.env_var, raising=False)
