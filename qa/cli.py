@@ -5,12 +5,15 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from qa.errors import InputError
+
+if TYPE_CHECKING:
+    from qa.config import Effective
 
 app = typer.Typer(
     add_completion=False,
@@ -125,7 +128,9 @@ def check(
         float | None,
         typer.Option(min=0.0, max=1.0, help="Flag when risk ≥ this (overrides preset)."),
     ] = None,
-    disable: Annotated[list[str], typer.Option(help="Turn off a check or signal by name.")] = [],  # noqa: B006
+    disable: Annotated[
+        list[str], typer.Option(help="Turn off checks or signals by name: 'e5,added_sentence'.")
+    ] = [],  # noqa: B006
     enable: Annotated[
         list[str], typer.Option(help="Turn on an opt-in signal: 'lm' (needs mtqa[lm]).")
     ] = [],  # noqa: B006
@@ -215,7 +220,7 @@ def check(
 _OPTION_NAMES = {"fmt": "format", "show_all": "all"}
 
 
-def _effective(ctx: typer.Context):  # noqa: ANN202 - a qa.config.Effective
+def _effective(ctx: typer.Context) -> Effective:
     """The command's settings: what its command line gave, else MTQA_*, else the config file,
     else the defaults (qa/config.py)."""
     from qa.config import CHECK, resolve

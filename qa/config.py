@@ -8,7 +8,8 @@
   Keys are the long option names of `mtqa check`, with `-` or `_` (`fail-on-flag`,
   `fail_on_flag`); relative paths in a file are relative to that file's folder.
 - **Environment**: `MTQA_<OPTION>` (`MTQA_PRESET=strict`, `MTQA_FAIL_ON_FLAG=1`,
-  `MTQA_DISABLE="quotes_dropped,e5"`); an empty variable counts as unset. `--cache` has no
+  `MTQA_DISABLE="quotes_dropped,e5"`; on the command line too, `--disable a,b` is
+  `--disable a --disable b`); an empty variable counts as unset. `--cache` has no
   variable: `MTQA_CACHE` is the cache folder.
 - Per-run names (`--output`, `--retranslation`, `--input-format`) are command-line only.
 
@@ -166,7 +167,10 @@ def resolve(
     settings = {}
     for name in names:
         if name in given:
-            settings[name] = Setting(_plain(given[name]), "cli")
+            value = _plain(given[name])
+            if OPTIONS[name].kind == "list":  # --disable a,b = --disable a --disable b
+                value = tuple(p.strip() for v in value for p in v.split(",") if p.strip())
+            settings[name] = Setting(value, "cli")
         elif name in from_env:
             settings[name] = from_env[name]
         elif name in from_file:

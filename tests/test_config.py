@@ -14,7 +14,7 @@ from qa.errors import InputError
 from tests.helpers import run_cli
 
 # Offline and without e5: these tests are about settings, not scores.
-FAST = ["--disable", "e5", "--disable", "added_sentence"]
+FAST = ["--disable", "e5,added_sentence"]  # the same as --disable e5 --disable added_sentence
 
 # option → (command-line value, MTQA_ variable value, config-file TOML, what each gives)
 CASES = {
@@ -62,6 +62,14 @@ def test_precedence_cli_env_file_default(name, cli, env, file, tmp_path) -> None
     else:
         want, source = opt.default, "default"
     assert got[name] == want and got.source(name) == source
+
+
+def test_list_options_take_commas_from_every_source(tmp_path) -> None:
+    given = {"disable": ["e5,added_sentence", "quotes"]}
+    got = resolve(given, CHECK, environ={}, cwd=tmp_path)
+    assert got["disable"] == ("e5", "added_sentence", "quotes")
+    got = resolve({}, CHECK, environ={"MTQA_ENABLE": " lm , "}, cwd=tmp_path)
+    assert got["enable"] == ("lm",)
 
 
 def test_parent_folder_discovery_nearest_wins(tmp_path) -> None:
