@@ -318,8 +318,8 @@ def _guard_inputs(output: Path | None, inputs: list[Path | None]) -> None:
     for p in inputs[:2]:
         if p is not None and str(p) != "-" and p.is_dir():
             raise InputError(
-                f"{p}: is a folder; `mtqa check` takes files — for every file in a folder "
-                f"use `mtqa batch {p}`"
+                f"{p}: is a directory; `mtqa check` takes files — for every file in a "
+                f"directory use `mtqa batch {p}`"
             )
     if output is None or str(output) == "-":
         return
