@@ -5,11 +5,14 @@ from __future__ import annotations
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from qa.errors import InputError
+
+if TYPE_CHECKING:
+    from qa.config import Effective
 
 app = typer.Typer(
     add_completion=False,
@@ -19,8 +22,30 @@ app = typer.Typer(
 )
 models_app = typer.Typer(help="Known MT models: list them, pull one into the cache.")
 checks_app = typer.Typer(help="The registered rule checks and signals.")
+config_app = typer.Typer(help="Settings from mtqa.toml, [tool.mtqa] and MTQA_* variables.")
 app.add_typer(models_app, name="models")
 app.add_typer(checks_app, name="checks")
+app.add_typer(config_app, name="config")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from qa import __version__
+
+        typer.echo(f"mtqa {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", is_eager=True, callback=_print_version, help="Print the version."
+        ),
+    ] = False,
+) -> None:
+    """Flag machine-translated segments that need human review, with reasons."""
 
 
 class Preset(StrEnum):
@@ -54,10 +79,23 @@ class Backend(StrEnum):
     ct2 = "ct2"
 
 
+class InputFormat(StrEnum):
+    tsv = "tsv"
+    csv = "csv"
+    jsonl = "jsonl"
+    xliff = "xliff"
+    tmx = "tmx"
+
+
 @app.command()
 def check(
-    source: Annotated[Path, typer.Argument(help="Japanese source, or one bilingual table.")],
-    target: Annotated[Path | None, typer.Argument(help="The existing English translation.")] = None,
+    ctx: typer.Context,
+    source: Annotated[
+        Path, typer.Argument(help="Japanese source, or one bilingual table ('-': stdin).")
+    ],
+    target: Annotated[
+        Path | None, typer.Argument(help="The existing English translation ('-': stdin).")
+    ] = None,
     aligned: Annotated[bool, typer.Option(help="SOURCE and TARGET are line-aligned.")] = False,
     retranslation: Annotated[
         Path | None, typer.Option(help="Precomputed MT output, one line per source segment.")
@@ -89,15 +127,15 @@ def check(
         float | None,
         typer.Option(min=0.0, max=1.0, help="Flag when risk ≥ this (overrides preset)."),
     ] = None,
-    disable: Annotated[list[str], typer.Option(help="Turn off a check or signal by name.")] = [],  # noqa: B006
+    disable: Annotated[
+        list[str], typer.Option(help="Turn off checks or signals by name: 'e5,added_sentence'.")
+    ] = [],  # noqa: B006
     enable: Annotated[
         list[str], typer.Option(help="Turn on an opt-in signal ('lm' also with --fast).")
     ] = [],  # noqa: B006
     fast: Annotated[
         bool,
-        typer.Option(
-            "--fast", envvar="MTQA_FAST", help="e5-only path for bulk work: no English LM."
-        ),
+        typer.Option("--fast", help="e5-only path for bulk work: no English LM."),
     ] = False,
     glossary: Annotated[
         Path | None, typer.Option(help="TSV: source term, required target term.")
@@ -107,13 +145,29 @@ def check(
         typer.Option(help="Fingerprints of findings marked false positives, one a line."),
     ] = None,
     fmt: Annotated[Format | None, typer.Option("--format", "-f", help="Output format.")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write here.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here ('-': stdout).")
+    ] = None,
     show_all: Annotated[
         bool, typer.Option("--all", help="Table: show unflagged rows too.")
     ] = False,
     fail_on_flag: Annotated[bool, typer.Option(help="Exit 1 when any segment is flagged.")] = False,
+    input_format: Annotated[
+        InputFormat | None,
+        typer.Option(help="Format of a single input ('-' has no suffix to tell it by)."),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="Read settings from this file (default: mtqa.toml ...).")
+    ] = None,
+    isolated: Annotated[
+        bool, typer.Option(help="Read no config file (MTQA_* variables still apply).")
+    ] = False,
 ) -> None:
-    """Check a translation: retranslate, score, run checks, flag segments for review."""
+    """Check a translation: retranslate, score, run checks, flag segments for review.
+
+    Options not given here come from MTQA_<OPTION> variables, then from mtqa.toml,
+    .mtqa.toml or [tool.mtqa] in pyproject.toml (this folder or the nearest parent); see
+    `mtqa config show`."""
     from qa.fingerprint import read_ignore_file
     from qa.io.glossary import read_glossary
     from qa.pipeline import Inputs, Settings, resolve_names, run
@@ -121,43 +175,85 @@ def check(
     from qa.runtime import Models
     from qa.translate import load_translator
 
-    out_fmt = _output_format(fmt, output)
-    _guard_inputs(output, [source, target, retranslation, glossary, ignore])
-    disabled, enabled = resolve_names(disable, enable)
+    o = _effective(ctx)
+    out_fmt = _output_format(o["format"], o.source("format") == "cli", output)
+    _guard_inputs(output, [source, target, retranslation, o["glossary"], o["ignore"]])
+    with o.blame("disable"):
+        disabled, _ = resolve_names(o["disable"], ())
+    with o.blame("enable"):
+        _, enabled = resolve_names((), o["enable"])
+    with o.blame("glossary"):
+        terms = read_glossary(o["glossary"]) if o["glossary"] else {}
+    with o.blame("ignore"):
+        ignored = read_ignore_file(o["ignore"]) if o["ignore"] else frozenset()
     settings = Settings(
-        preset=preset.value,
-        threshold=threshold,
+        preset=o["preset"],
+        threshold=o["threshold"],
         disable=disabled,
         enable=enabled,
-        glossary=read_glossary(glossary) if glossary else {},
-        level=level.value,
-        ignore=read_ignore_file(ignore) if ignore else frozenset(),
-        fast=fast,
+        glossary=terms,
+        level=o["level"],
+        ignore=ignored,
+        fast=o["fast"],
     )
     translator = None
     if retranslation is None:
-        translator = load_translator(
-            mt,
-            backend=backend.value,
-            device=device,
-            beam=beam,
-            batch_size=batch_size,
-            max_new_tokens=max_new_tokens,
-            use_cache=cache,
-            mt_model=mt_model,
-        )
-    inputs = Inputs(source, target, aligned=aligned, retranslation=retranslation)
+        with o.blame("mt"):
+            translator = load_translator(
+                o["mt"],
+                backend=o["backend"],
+                device=o["device"],
+                beam=o["beam"],
+                batch_size=o["batch_size"],
+                max_new_tokens=o["max_new_tokens"],
+                use_cache=o["cache"],
+                mt_model=o["mt_model"],
+            )
+    fmt_in = input_format.value if input_format else None
+    inputs = Inputs(source, target, o["aligned"], retranslation, input_format=fmt_in)
     result = run(inputs, settings, Models(translator))
     if result.summary.path.startswith("fast ("):  # the LM could not load: say so, once
         print(f"mtqa: warning: {result.summary.path}", file=sys.stderr)
     if out_fmt == "table" and output is None:
         from rich.console import Console
 
-        print_table(result, Console(), show_all=show_all)
+        print_table(result, Console(), show_all=o["all"])
     else:
-        _write(_report(result, out_fmt, source), output)
-    if fail_on_flag and result.summary.flagged:
+        _write(_report(result, out_fmt, source, show_all=o["all"]), output)
+    if o["fail_on_flag"] and result.summary.flagged:
         raise typer.Exit(1)
+
+
+# `mtqa check` parameters whose names differ from their long option names (config keys).
+_OPTION_NAMES = {"fmt": "format", "show_all": "all"}
+
+
+def _effective(ctx: typer.Context) -> Effective:
+    """The command's settings: what its command line gave, else MTQA_*, else the config file,
+    else the defaults (qa/config.py)."""
+    from qa.config import CHECK, resolve
+
+    given = {
+        _OPTION_NAMES.get(name, name): value
+        for name, value in ctx.params.items()
+        if ctx.get_parameter_source(name).name == "COMMANDLINE"  # type: ignore[union-attr]
+    }
+    return resolve(
+        given, CHECK, config=ctx.params.get("config"), isolated=bool(ctx.params.get("isolated"))
+    )
+
+
+@config_app.command(
+    "show", context_settings={"allow_extra_args": True, "ignore_unknown_options": True}
+)
+def config_show(ctx: typer.Context) -> None:
+    """Print each setting `mtqa check` would use and where it came from (cli, env MTQA_X,
+    mtqa.toml:LINE, default), as TOML. Takes the options of `mtqa check`, e.g.
+    `mtqa config show --preset strict`, `--config FILE`, `--isolated`."""
+    check_cmd = typer.main.get_command(app).commands["check"]  # type: ignore[attr-defined]
+    with check_cmd.make_context("check", ["-", *ctx.args], parent=ctx) as sub:
+        for line in _effective(sub).show():
+            typer.echo(line)
 
 
 @app.command()
@@ -175,12 +271,16 @@ def segment(
         typer.echo(" ".join(unit.text.split("\n")))
 
 
-def _output_format(fmt: Format | None, output: Path | None) -> str:
-    if fmt is not None:
-        return fmt.value
+def _output_format(fmt: str | None, fmt_from_cli: bool, output: Path | None) -> str:
+    """--format on the command line, else the suffix of -o, else --format from MTQA_FORMAT or
+    the config file, else the table."""
+    if fmt is not None and (fmt_from_cli or output is None or str(output) == "-"):
+        return fmt
     if output is None or str(output) == "-":
         return "table"
     found = SUFFIX_FORMATS.get(output.suffix.lower().lstrip("."))
+    if found is None and fmt is not None:
+        return fmt
     if found is None:
         raise InputError(
             f"{output}: give --format, or name the output .json, .jsonl, .csv, .html, .txt, "
@@ -189,8 +289,12 @@ def _output_format(fmt: Format | None, output: Path | None) -> str:
     return found
 
 
-def _report(result, fmt: str, source: Path) -> str | bytes:  # noqa: ANN001 - a qa Result
+def _report(result, fmt: str, source: Path, show_all: bool = False) -> str | bytes:  # noqa: ANN001
     """The report's text, or for xliff/tmx the input file's bytes with review marks."""
+    if fmt == "table":
+        from qa.report.files import to_table
+
+        return to_table(result, show_all=show_all)
     if fmt not in ("xliff", "tmx"):
         from qa.report import render
 
@@ -215,7 +319,16 @@ def _write(data: str | bytes, output: Path | None) -> None:
 
 
 def _guard_inputs(output: Path | None, inputs: list[Path | None]) -> None:
-    """Before any work: the report can be written, and never over an input."""
+    """Before any work: inputs are files (at most one is stdin), the report can be written,
+    and never over an input."""
+    if sum(str(p) == "-" for p in inputs if p is not None) > 1:
+        raise InputError("'-' (stdin) can stand for one input only")
+    for p in inputs[:2]:
+        if p is not None and str(p) != "-" and p.is_dir():
+            raise InputError(
+                f"{p}: is a directory; `mtqa check` takes files — for every file in a "
+                f"directory use `mtqa batch {p}`"
+            )
     if output is None or str(output) == "-":
         return
     if output.is_dir():

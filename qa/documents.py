@@ -48,3 +48,31 @@ def _segment(
         target_span=target_span,
         link=link.kind,
     )
+
+
+class LineIndex:
+    """Line numbers of character offsets in one decoded text (`\\n` ends a line, so `\\r\\n`
+    files count as an editor shows them)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [i + 1 for i, ch in enumerate(text) if ch == "\n"]
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based line holding the character at `offset`."""
+        from bisect import bisect_right
+
+        return bisect_right(self.starts, offset)
+
+    def lines(self, span: tuple[int, int] | None) -> tuple[int, int] | None:
+        """[first, last] lines of a [start, end) span."""
+        if span is None:
+            return None
+        start, end = span
+        return self.line_of(start), self.line_of(max(start, end - 1))
+
+
+def add_line_numbers(segments: list[Segment], source: str, target: str) -> None:
+    """Each segment's spans as line ranges of the two texts (`source_lines`, `target_lines`)."""
+    src, tgt = LineIndex(source), LineIndex(target)
+    for s in segments:
+        s.source_lines, s.target_lines = src.lines(s.source_span), tgt.lines(s.target_span)

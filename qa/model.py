@@ -27,6 +27,9 @@ class Segment:
     target_span: tuple[int, int] | None = None
     # How the segment was aligned, e.g. "1-1", "2-1", "1-0" (omission), "0-1" (addition).
     link: str | None = None
+    # The same spans as 1-based line ranges [first, last] of the files (documents only).
+    source_lines: tuple[int, int] | None = None
+    target_lines: tuple[int, int] | None = None
 
     @property
     def has_both_sides(self) -> bool:
@@ -102,6 +105,9 @@ class SegmentResult:
         if s.source_span is not None or s.target_span is not None:
             d["source_span"] = list(s.source_span) if s.source_span else None
             d["target_span"] = list(s.target_span) if s.target_span else None
+        if s.source_lines is not None or s.target_lines is not None:
+            d["source_lines"] = list(s.source_lines) if s.source_lines else None
+            d["target_lines"] = list(s.target_lines) if s.target_lines else None
         return d
 
 

@@ -46,12 +46,15 @@ class Settings:
 class Inputs:
     """What the user gave: one table/XLIFF/TMX file (`target` None), two line-aligned files
     (`aligned`), or two documents; optionally a file of precomputed retranslations, one line
-    per segment (for documents: per source unit)."""
+    per segment (for documents: per source unit). A path of "-" is stdin (one at most);
+    `input_format` (tsv, csv, jsonl, xliff, tmx) names a single file's format when its suffix
+    cannot (stdin has none)."""
 
     source: Path
     target: Path | None = None
     aligned: bool = False
     retranslation: Path | None = None
+    input_format: str | None = None
 
 
 def load_plugins() -> None:
@@ -121,9 +124,11 @@ def read_inputs(
     inputs: Inputs, settings: Settings, models: Models
 ) -> tuple[list[Segment], dict[str, Any]]:
     """Decode and segment (aligning documents), with precomputed retranslations attached."""
+    if inputs.target is not None and inputs.input_format is not None:
+        raise InputError("--input-format is for one table, XLIFF or TMX file, not two files")
     if inputs.target is not None and not inputs.aligned:
         return read_documents(inputs, settings, models)
-    segments, meta = read_segments(inputs.source, inputs.target)
+    segments, meta = read_segments(inputs.source, inputs.target, inputs.input_format)
     if inputs.retranslation is not None:
         lines = read_retranslations(inputs.retranslation, len(segments))
         for seg, text in zip(segments, lines, strict=True):
@@ -149,6 +154,7 @@ def read_documents(
     elif models.translator is not None:
         rts = translate(models.translator, [s.text for s in src])
     segments = documents.aligned_segments(src, tgt, models.embedder.matrix, rts)
+    documents.add_line_numbers(segments, pair.source, pair.target)  # for the table's "L3-4"
     meta = {
         "input": "documents",
         "level": settings.level,

@@ -270,19 +270,17 @@ def tiny_marian_varied(tiny_marian: Path) -> Path:
 
 
 # ---------------------------------------------------------------------------------------------
-# The session: tests run the e5-only path unless they ask for the LM (the default path's LM is
-# Gemma 3 270M; tests that exercise it use the tiny Gemma above or say so).
+# Settings (qa/config.py): a developer's MTQA_PRESET, MTQA_FORMAT, ... must not change tests;
+# and tests run the e5-only path (MTQA_FAST=1) unless they ask for the LM (the default path's
+# LM is Gemma 3 270M; tests that exercise it use the tiny Gemma above).
 # ---------------------------------------------------------------------------------------------
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _fast_path_unless_asked():  # noqa: ANN202
-    import os
+@pytest.fixture(autouse=True)
+def _no_mtqa_option_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa.config import OPTIONS
 
-    old = os.environ.get("MTQA_FAST")
-    os.environ["MTQA_FAST"] = "1"
-    yield
-    if old is None:
-        os.environ.pop("MTQA_FAST", None)
-    else:
-        os.environ["MTQA_FAST"] = old
+    for opt in OPTIONS.values():
+        if opt.env:
+            monkeypatch.delenv(opt.env_var, raising=False)
+    monkeypatch.setenv("MTQA_FAST", "1")

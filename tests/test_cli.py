@@ -242,3 +242,166 @@ def test_segment_lines_match_what_document_retranslation_expects(capsys, monkeyp
         check([src, tgt, "--retranslation", mt, "-f", "json"], capsys, monkeypatch).out
     )
     assert doc["summary"]["aligner"] == "chrf+e5" and doc["summary"]["mt"] == "precomputed"
+
+
+# --- everyday conventions: --version, '-' for stdin/stdout, umask, the compact table, folders --
+
+FAST = ["--disable", "e5", "--disable", "added_sentence"]
+
+
+def feed_stdin(monkeypatch, data: bytes) -> None:
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_version(capsys, monkeypatch) -> None:
+    from qa import __version__
+
+    r = run_cli(["--version"], capsys, monkeypatch)
+    assert r.code == 0 and r.out == f"mtqa {__version__}\n"
+
+
+def test_stdin_source_is_decoded_like_a_file(files, capsys, monkeypatch) -> None:
+    """`-` as the source: Shift-JIS bytes from a pipe are detected as they are from a file."""
+    feed_stdin(monkeypatch, "\n".join(SRC).encode("cp932") + b"\n")
+    r = check(["-", files["tgt"], "--aligned", "-f", "json", *FAST], capsys, monkeypatch)
+    assert r.code == 0, r.err
+    doc = json.loads(r.out)
+    assert doc["summary"]["source_encoding"] == "cp932"
+    assert [s["source"] for s in doc["segments"]] == SRC
+
+
+def test_stdin_table_needs_an_input_format(capsys, monkeypatch) -> None:
+    rows = "source\ttarget\n猫が二匹います。\tThere are two cats.\n".encode()
+    feed_stdin(monkeypatch, rows)
+    r = check(["-"], capsys, monkeypatch)
+    assert r.code == 2 and r.err.count("\n") == 1 and "--input-format" in r.err
+    feed_stdin(monkeypatch, rows)
+    r = check(["-", "--input-format", "tsv", "-f", "jsonl", *FAST], capsys, monkeypatch)
+    assert r.code == 0, r.err
+    assert json.loads(r.out)["target"] == "There are two cats."
+
+
+def test_stdin_xliff_written_back_to_stdout(capsys, monkeypatch) -> None:
+    """`mtqa check - --input-format xliff -f xliff -o -`: stdin is read once and its bytes
+    serve the write-back too."""
+    xlf = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<xliff version="1.2" '
+        'xmlns="urn:oasis:names:tc:xliff:document:1.2"><file original="a" source-language="ja"'
+        ' target-language="en" datatype="plaintext"><body>'
+        '<trans-unit id="u1"><source>猫が二匹います。</source><target>There are two cats.'
+        '</target></trans-unit><trans-unit id="u2"><source>駅はどこですか。</source><target>'
+        "</target></trans-unit></body></file></xliff>\n"
+    )
+    feed_stdin(monkeypatch, xlf.encode())
+    r = check(
+        ["-", "--input-format", "xliff", "-f", "xliff", "-o", "-", *FAST], capsys, monkeypatch
+    )
+    assert r.code == 0, r.err
+    assert r.out.count("<trans-unit") == 2 and "needs-review-translation" in r.out
+
+
+def test_stdin_is_for_one_input_and_capped(files, capsys, monkeypatch) -> None:
+    feed_stdin(monkeypatch, b"x\n")
+    r = check(["-", "-", "--aligned"], capsys, monkeypatch)
+    assert r.code == 2 and "one input only" in r.err
+    monkeypatch.setenv("MTQA_MAX_INPUT_MB", "0.00001")  # 10 bytes
+    feed_stdin(monkeypatch, "\n".join(SRC).encode() + b"\n")
+    r = check(["-", files["tgt"], "--aligned"], capsys, monkeypatch)
+    assert r.code == 2 and r.err.count("\n") == 1 and "stdin holds more than" in r.err
+
+
+def test_dash_output_is_stdout(files, tmp_path, capsys, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    r = check([files["src"], files["tgt"], "--aligned", "-f", "json", "-o", "-", *FAST],
+              capsys, monkeypatch)  # fmt: skip
+    assert r.code == 0 and json.loads(r.out)["summary"]["segments"] == 4
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("umask,mode", [(0o022, 0o644), (0o077, 0o600)])
+def test_written_reports_honour_the_umask(umask, mode, files, tmp_path, capsys, monkeypatch):
+    import os
+    import stat
+
+    out = tmp_path / "report.json"
+    old = os.umask(umask)
+    try:
+        r = check([files["src"], files["tgt"], "--aligned", "-o", out, *FAST], capsys, monkeypatch)
+    finally:
+        os.umask(old)
+    assert r.code == 0, r.err
+    assert stat.S_IMODE(out.stat().st_mode) == mode
+
+
+def test_table_to_a_file(files, tmp_path, capsys, monkeypatch) -> None:
+    for out, extra in ((tmp_path / "report.out", ["--format", "table"]), (tmp_path / "r.txt", [])):
+        r = check([files["src"], files["tgt"], "--aligned", "-o", out, *extra, *FAST], capsys,
+                  monkeypatch)  # fmt: skip
+        assert r.code == 0 and r.out == "", r.err
+        text = out.read_text(encoding="utf-8")
+        assert "彼は本を読んだ。" in text and " of 4 segments flagged" in text
+        assert "see --format html -o report.html for every detail" in text
+        assert "\x1b[" not in text  # no terminal colours in a file
+
+
+def test_a_folder_points_at_batch(tmp_path, files, capsys, monkeypatch) -> None:
+    r = check([tmp_path], capsys, monkeypatch)
+    assert r.code == 2 and r.err.count("\n") == 1 and f"mtqa batch {tmp_path}" in r.err
+    r = check([files["src"], tmp_path], capsys, monkeypatch)
+    assert r.code == 2 and "mtqa batch" in r.err
+
+
+def test_compact_table_documents_show_file_lines(tmp_path, capsys, monkeypatch) -> None:
+    """Documents: rows carry the files' line numbers (also `source_lines`/`target_lines` in
+    the JSON); long texts are cut with an ellipsis; a target that repeats the Japanese is
+    shown once; a summary line and the pointer to the full report end the table."""
+    long_ja = "東京は日本の首都です。" * 40  # 440 characters
+    long_en = "Tokyo is the capital of Japan. " * 30
+    src = tmp_path / "src.txt"
+    src.write_text(
+        f"# title\n\n猫が二匹います。\n\n{long_ja}\n\n駅はどこですか。\n", encoding="utf-8"
+    )
+    tgt = tmp_path / "tgt.txt"
+    tgt.write_text(f"There are two cats.\n\n\n{long_en}\n\n駅はどこですか。\n", encoding="utf-8")
+    doc = json.loads(check([src, tgt, "-f", "json", *FAST], capsys, monkeypatch).out)
+    by_src = {s["source"]: s for s in doc["segments"] if s["source"]}
+    assert by_src["猫が二匹います。"]["source_lines"] == [3, 3]
+    assert by_src["猫が二匹います。"]["target_lines"] == [1, 1]
+    assert by_src[long_ja]["source_lines"] == [5, 5] and by_src[long_ja]["target_lines"] == [4, 4]
+    assert by_src["駅はどこですか。"]["target_lines"] == [6, 6]
+    monkeypatch.setenv("COLUMNS", "200")
+    r = check([src, tgt, "--all", *FAST], capsys, monkeypatch)
+    assert r.code == 0, r.err
+    assert "src L3" in r.out and "tgt L1" in r.out and "src L5" in r.out and "tgt L4" in r.out
+    assert "… (+140 chars)" in r.out and "… (+629 chars)" in r.out  # cut at 300
+    assert r.out.count("駅はどこですか。") == 1
+    assert "tgt L6 (untranslated: same as source)" in r.out
+    assert "segments flagged" in r.out and "findings:" in r.out
+    assert r.out.rstrip().endswith("see --format html -o report.html for every detail")
+
+
+def test_table_cell_text() -> None:
+    from qa.model import Segment, SegmentResult
+    from qa.report.table import _texts
+
+    long = SegmentResult(Segment("1", "あ" * 301, "b" * 300, retranslation="c" * 400))
+    text = _texts(long)
+    assert f"[cyan]src[/] {'あ' * 300}… [dim](+1 chars)[/]" in text
+    assert f"[cyan]tgt[/] {'b' * 300}\n" in text and f"{'c' * 300}… [dim](+100 chars)" in text
+    same = SegmentResult(
+        Segment("2", "駅です。", " 駅です。\n", source_lines=(3, 4), target_lines=(9, 9))
+    )
+    assert _texts(same) == (
+        "[cyan]src[/] [dim]L3-4[/] 駅です。\n"
+        "[cyan]tgt[/] [dim]L9[/] [dim](untranslated: same as source)[/]"
+    )
+
+
+def test_line_of() -> None:
+    from qa.documents import LineIndex
+
+    idx = LineIndex("ab\r\ncd\n\nef")
+    assert [idx.line_of(i) for i in (0, 3, 4, 6, 7, 8, 9)] == [1, 1, 2, 2, 3, 4, 4]
+    assert idx.lines((4, 10)) == (2, 4) and idx.lines((4, 7)) == (2, 2) and idx.lines(None) is None

@@ -11,7 +11,9 @@ What gets read (`read_bytes`), decided once here for every reader:
   `FIFO_WAIT_SECONDS` (10 s) until a writer sends something or closes, so a FIFO that nobody
   writes to is an error, not a hang;
 - anything else (a directory, a character or block device such as /dev/zero or a terminal,
-  a socket) is refused with one line: "not a regular file (character device)".
+  a socket) is refused with one line: "not a regular file (character device)";
+- the path "-" is stdin (`read_stdin`): read once (a second read of "-" in the same process
+  gets the same bytes, e.g. for XLIFF write-back), up to the same cap; a terminal is refused.
 
 What gets decoded (`decode`): text only. NUL bytes outside UTF-16, known binary signatures
 (PNG, ZIP/Office, PDF, gzip, ...) and UTF-8 with a few broken bytes (a damaged file, which a
@@ -25,7 +27,9 @@ import errno
 import os
 import select
 import stat
+import sys
 from pathlib import Path
+from typing import Any
 
 from qa.errors import InputError
 from qa.limits import max_input_bytes
@@ -55,6 +59,8 @@ FIFO_WAIT_SECONDS = 10.0
 def read_bytes(path: Path) -> bytes:
     """The bytes of an input file, within the size cap; any problem is an InputError
     naming the file (see the module docstring for what is read)."""
+    if str(path) == "-":
+        return read_stdin()
     limit = max_input_bytes()
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
@@ -79,6 +85,31 @@ def read_bytes(path: Path) -> bytes:
         raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
     finally:
         os.close(fd)
+
+
+_STDIN: tuple[Any, bytes] | None = None  # (the stream, what it held): stdin reads once
+
+
+def read_stdin() -> bytes:
+    """All of stdin as bytes, within the input cap (an InputError past it); a terminal is
+    refused rather than waited on."""
+    global _STDIN
+    stream = getattr(sys.stdin, "buffer", sys.stdin)
+    if _STDIN is not None and _STDIN[0] is stream:
+        return _STDIN[1]
+    try:
+        if stream.isatty():
+            raise InputError("-: stdin is a terminal; pipe the text in (… | mtqa check - …)")
+        limit, parts, total = max_input_bytes(), [], 0
+        while chunk := stream.read(_CHUNK):
+            total += len(chunk)
+            if total > limit:
+                raise InputError(f"-: stdin holds more than {_limit_text(limit)}; stopped reading")
+            parts.append(chunk)
+    except (OSError, ValueError) as e:  # closed or unreadable stdin
+        raise InputError(f"-: cannot read stdin ({e})") from None
+    _STDIN = (stream, b"".join(parts))
+    return _STDIN[1]
 
 
 def _wait_for_writer(path: Path, fd: int) -> None:

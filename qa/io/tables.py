@@ -29,9 +29,10 @@ TABLE_SUFFIXES = (".tsv", ".csv", ".jsonl")
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def read_table(path: Path) -> tuple[list[Segment], dict]:
+def read_table(path: Path, suffix: str | None = None) -> tuple[list[Segment], dict]:
+    """A TSV, CSV or JSONL table: by `suffix` (".tsv", ...) if given, else the file's."""
     text, enc = read_text(path)
-    suffix = path.suffix.lower()
+    suffix = (suffix or path.suffix).lower()
     if suffix == ".jsonl":
         rows = list(_jsonl_rows(path, text))
     elif suffix in (".tsv", ".csv"):

@@ -63,14 +63,14 @@ def to_html(result: Result) -> str:
     return render_html(result.to_dict())
 
 
-def to_table(result: Result, width: int = 120) -> str:
+def to_table(result: Result, width: int = 120, show_all: bool = False) -> str:
     """The terminal table as plain text (for `--format table -o FILE`)."""
     from rich.console import Console
 
     from qa.report.table import print_table
 
     console = Console(file=io.StringIO(), width=width, color_system=None, force_terminal=False)
-    print_table(result, console)
+    print_table(result, console, show_all=show_all)
     return console.file.getvalue()  # type: ignore[attr-defined]
 
 

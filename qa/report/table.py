@@ -1,4 +1,7 @@
-"""The default terminal report: a rich table of flagged segments and a summary line."""
+"""The default terminal report: a compact rich table of flagged segments, a summary line and
+a pointer to the full report. Texts longer than `MAX_CHARS` are cut with an ellipsis; a
+target that only repeats the source is shown once as "(untranslated: same as source)";
+document segments show the lines of the files they came from ("L3-4")."""
 
 from __future__ import annotations
 
@@ -8,6 +11,8 @@ from rich.table import Table
 from qa.model import Result, SegmentResult
 
 SEVERITY_STYLE = {"critical": "bold red", "major": "yellow", "minor": "dim"}
+MAX_CHARS = 300
+HINT = "see --format html -o report.html for every detail"
 
 
 def print_table(result: Result, console: Console, show_all: bool = False) -> None:
@@ -21,11 +26,17 @@ def print_table(result: Result, console: Console, show_all: bool = False) -> Non
         table.add_row(r.segment.id, _risk(r), _texts(r), _why(r))
     console.print(table)
     s = result.summary
+    found = ", ".join(
+        f"{s.issues_by_severity[k]} {k}" for k in SEVERITY_STYLE if k in s.issues_by_severity
+    )
+    ignored = f", {s.ignored} ignored" if s.ignored else ""
     console.print(
         f"{s.flagged} of {s.segments} segments flagged "
         f"(threshold {s.flagging.threshold:.2f}, risk model {s.flagging.risk_model or 'none'}); "
-        f"MT: {s.mt}"
+        f"findings: {found or 'none'}{ignored}; MT: {s.mt}",
+        highlight=False,
     )
+    console.print(f"[dim]{HINT}[/]")
 
 
 def _title(result: Result) -> str:
@@ -41,13 +52,33 @@ def _risk(r: SegmentResult) -> str:
 
 def _texts(r: SegmentResult) -> str:
     s = r.segment
-    parts = [
-        f"[cyan]src[/] {_esc(s.source) if s.source is not None else '[dim]—[/]'}",
-        f"[cyan]tgt[/] {_esc(s.target) if s.target is not None else '[dim]—[/]'}",
-    ]
+    src, tgt = _label("src", s.source_lines), _label("tgt", s.target_lines)
+    if s.source is not None and s.target is not None and _same(s.source, s.target):
+        return f"{src} {_clip(s.source)}\n{tgt} [dim](untranslated: same as source)[/]"
+    parts = [f"{src} {_clip(s.source)}", f"{tgt} {_clip(s.target)}"]
     if s.retranslation:
-        parts.append(f"[cyan]mt [/] [dim]{_esc(s.retranslation)}[/]")
+        parts.append(f"[cyan]mt [/] [dim]{_clip(s.retranslation)}[/]")
     return "\n".join(parts)
+
+
+def _label(side: str, lines: tuple[int, int] | None) -> str:
+    if lines is None:
+        return f"[cyan]{side}[/]"
+    first, last = lines
+    return f"[cyan]{side}[/] [dim]L{first}{f'-{last}' if last != first else ''}[/]"
+
+
+def _same(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split()) and bool(a.strip())
+
+
+def _clip(text: str | None, limit: int = MAX_CHARS) -> str:
+    """Escaped text, cut at `limit` characters with an ellipsis; a missing side as a dash."""
+    if text is None:
+        return "[dim]—[/]"
+    if len(text) <= limit:
+        return _esc(text)
+    return f"{_esc(text[:limit].rstrip())}… [dim](+{len(text) - limit:,} chars)[/]"
 
 
 def _why(r: SegmentResult) -> str:

@@ -145,11 +145,9 @@ def write_back(original: bytes, result: Any, *, name: str = "input.xlf") -> byte
 
 def write_back_file(path: Path, result: Any) -> bytes:
     """`write_back` of the file at `path` (which is only read; the caller writes the output)."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.strerror or e})") from None
-    return write_back(data, result, name=str(path))
+    from qa.io.encoding import read_bytes  # size cap, stdin ("-"), FIFO guards
+
+    return write_back(read_bytes(Path(path)), result, name=str(path))
 
 
 def strip_review(data: bytes, *, name: str = "input.xlf") -> bytes:
