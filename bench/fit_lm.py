@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+from pathlib import Path
 
 import numpy as np
 
@@ -56,7 +57,7 @@ def rows_for(segs: list[Segment], models: Models, lm: bool) -> list[dict]:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--data", default=wmt22.DEFAULT_DATA)
+    ap.add_argument("--data", type=Path, default=wmt22.DEFAULT_DATA)
     args = ap.parse_args()
     data = wmt22.load(args.data)
     idx = subsample(data)
