@@ -181,6 +181,10 @@ def batch(
     jobs: Annotated[
         int | None, typer.Option(min=1, help="Worker processes (local) or actors (ray).")
     ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(min=1, help="torch threads per worker (default: as `mtqa check`)."),
+    ] = None,
     engine: Annotated[Engine, typer.Option(help="Run pairs here or on Ray.")] = Engine.local,
     address: Annotated[
         str | None, typer.Option(help="Ray cluster: 'auto' or ray://host:port.")
@@ -203,7 +207,8 @@ def batch(
         glossary=read_glossary(glossary) if glossary else {},
         level=level.value,
     )
-    spec = ModelSpec(mt, backend.value, device, beam, batch_size, max_new_tokens, cache)
+    spec = ModelSpec(mt, backend.value, device, beam, batch_size, max_new_tokens, cache,
+                     threads=threads)  # fmt: skip
     options = BatchOptions(aligned, fmt.value, spec, jobs, engine.value, address, force,
                            progress=False if quiet else None)  # fmt: skip
     try:

@@ -110,6 +110,7 @@ def run_batch(
         log(_unpaired_line(found))
     reports = _report_paths(found.pairs, options.fmt, root, outdir)
     outdir.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temporaries(outdir)
 
     manifest = Manifest(outdir / MANIFEST_NAME) if options.force else Manifest.load(outdir)
     manifest.entries = {p.name: e for p in found.pairs if (e := manifest.entries.get(p.name))}
@@ -173,6 +174,13 @@ def _check_options(root: Path, outdir: Path, options: BatchOptions) -> None:
         raise InputError(f"{outdir}: the output folder is a file")
     if outdir.resolve() == root.resolve():
         raise InputError(f"{outdir}: give an output folder other than the input folder")
+
+
+def _remove_stale_temporaries(outdir: Path) -> None:
+    """Temporary files `write_atomic` left when a run was killed mid-write (`.NAME.*.tmp`)."""
+    for tmp in outdir.rglob(".*.tmp"):
+        if tmp.is_file():
+            tmp.unlink(missing_ok=True)
 
 
 def _unpaired_line(found: Discovery) -> str:

@@ -5,7 +5,11 @@ manifest, so every engine produces the same files.
 - local, `jobs=1`: one `Models` holder in this process, built when the first pair needs it
   (an all-unchanged re-run loads nothing).
 - local, `jobs>1`: a `ProcessPoolExecutor` (spawned processes, each with one holder built by
-  the initializer, its torch threads capped at cores / jobs).
+  the initializer).
+
+Workers and actors run torch with the driver's intra-op thread count (or `--threads`): e5's
+bf16 matmuls give slightly different numbers (4th decimal) under different thread counts, so
+this is what keeps every engine's reports byte-identical to `jobs=1`.
 - ray: an `ActorPool` of actors that build one holder each. Input files travel to the actors
   as bytes (a remote cluster need not see this file system) and are written to a temporary
   folder under the same relative names; error messages are mapped back to the real paths.
@@ -39,15 +43,23 @@ def run_local(
         yield check_pair(root, pair, settings, aligned, models)
 
 
+def with_threads(spec: ModelSpec) -> ModelSpec:
+    """`spec` with its torch thread count fixed to this process's, so that workers (and Ray
+    actors, which Ray would give one thread each) compute exactly what this process would."""
+    from dataclasses import replace
+
+    from qa.batch.work import default_threads
+
+    return spec if spec.threads is not None else replace(spec, threads=default_threads())
+
+
 # --- worker processes -------------------------------------------------------------------------
 
 _WORKER: dict[str, Models] = {}
 
 
-def _init_worker(spec: ModelSpec, threads: int) -> None:
+def _init_worker(spec: ModelSpec) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver handles Ctrl-C
-    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = str(threads)  # read when torch is imported, which happens later
     _WORKER["models"] = build_models(spec)
 
 
@@ -62,21 +74,22 @@ def run_processes(
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
     jobs = max(1, min(jobs, len(todo)))
-    threads = max(1, (os.cpu_count() or 1) // jobs)
     ex = ProcessPoolExecutor(
         jobs,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_init_worker,
-        initargs=(spec, threads),
+        initargs=(with_threads(spec),),
     )
     try:
         futures = [ex.submit(_run_in_worker, root, p, settings, aligned) for p in todo]
         for f in as_completed(futures):
             yield f.result()
     finally:
+        procs = list((getattr(ex, "_processes", None) or {}).values())
         ex.shutdown(wait=False, cancel_futures=True)
-        for proc in list(getattr(ex, "_processes", {}).values()):  # unfinished work is redone
-            proc.terminate()
+        for proc in procs:  # on an interruption: unfinished pairs are redone by the next run
+            if proc.is_alive():
+                proc.terminate()
 
 
 # --- Ray --------------------------------------------------------------------------------------
@@ -128,6 +141,7 @@ def run_ray(
         n = max(1, min(n, len(todo)))
         label = "" if str(root) == "." else str(root) + os.sep
         actor = ray.remote(num_cpus=1)(PairActor)
+        spec = with_threads(spec)
         pool = ActorPool([actor.remote(spec, label) for _ in range(n)])
 
         def submit(a: Any, pair: Pair) -> Any:

@@ -27,6 +27,10 @@ class ModelSpec:
     cache: bool = True
     e5_runtime: str | None = None
     lm_model: str | None = None
+    # torch intra-op threads per worker. Results can differ in the 4th decimal between thread
+    # counts (bf16 matmuls split differently), so every engine of a batch uses the same count:
+    # None = torch's default in this process, which is what `mtqa check` uses.
+    threads: int | None = None
 
     def fingerprint(self) -> dict[str, object]:
         """What about the models changes a result, without loading any: the resolved model
@@ -45,12 +49,22 @@ class ModelSpec:
             else None,
             "e5_runtime": self.e5_runtime or os.environ.get("MTQA_E5_RUNTIME", "auto"),
             "lm_model": self.lm_model or os.environ.get("MTQA_LM_MODEL"),
+            "threads": self.threads or os.environ.get("OMP_NUM_THREADS") or os.cpu_count(),
         }
 
 
 def build_models(spec: ModelSpec) -> Models:
-    """One holder per worker: the translator loaded now, e5 and the LM on first use."""
+    """One holder per worker: the translator loaded now, e5 and the LM on first use.
+
+    The check and signal registries are loaded first: score order is registry order, which
+    is import order, and a worker's first run would otherwise import the e5 signals (through
+    the aligner's embedder) before the dictionary signal."""
+    from qa.pipeline import load_plugins
     from qa.translate import load_translator
+
+    load_plugins()
+    if spec.threads is not None:
+        set_torch_threads(spec.threads)
 
     translator = load_translator(
         spec.mt,
@@ -84,6 +98,7 @@ def check_pair(
         aligned=aligned and pair.target is not None,
         retranslation=root / pair.retranslation if pair.retranslation is not None else None,
     )
+    fresh_caches(models)
     translator = models.translator
     if pair.retranslation is not None:
         models.translator = None
@@ -93,3 +108,39 @@ def check_pair(
         return Outcome(pair.name, error=str(e))
     finally:
         models.translator = translator
+
+
+def fresh_caches(models: Models) -> None:
+    """Forget the e5 vectors of earlier pairs (the loaded model stays). A text's vector depends
+    slightly (~1e-4) on the batch it was embedded in, so with a cache shared across pairs a
+    pair's scores would depend on which pairs the same worker ran before it; without, each
+    pair's report is what `mtqa check` gives for it alone, whatever the engine or order."""
+    embedder = models.embedder  # cheap: the e5 runtime itself loads on first use
+    embedder.vectors.clear()
+    embedder.tokens.clear()
+
+
+def set_torch_threads(n: int) -> None:
+    import os
+    import sys
+
+    for var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[var] = str(n)  # what a torch imported later starts with
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_num_threads(n)
+
+
+def default_threads() -> int | None:
+    """torch's intra-op thread count in this process (what `mtqa check` runs e5 with)."""
+    import os
+    import sys
+
+    if "torch" in sys.modules:
+        return sys.modules["torch"].get_num_threads()
+    if os.environ.get("OMP_NUM_THREADS", "").isdigit():
+        return int(os.environ["OMP_NUM_THREADS"])
+    try:
+        import torch
+    except ImportError:
+        return None
+    return torch.get_num_threads()
