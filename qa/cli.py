@@ -256,6 +256,121 @@ def config_show(ctx: typer.Context) -> None:
             typer.echo(line)
 
 
+class BatchFormat(StrEnum):
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    html = "html"
+
+
+class Engine(StrEnum):
+    local = "local"
+    ray = "ray"
+
+
+@app.command()
+def batch(
+    folder: Annotated[Path, typer.Argument(help="Folder of document pairs and bilingual files.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Reports here (FOLDER/mtqa-reports).")
+    ] = None,
+    aligned: Annotated[bool, typer.Option(help="Text pairs are line-aligned.")] = False,
+    level: Annotated[Level, typer.Option(help="Segment documents by paragraph or sentence.")] = (
+        Level.paragraph
+    ),
+    fmt: Annotated[
+        BatchFormat, typer.Option("--format", "-f", help="Format of each pair's report.")
+    ] = BatchFormat.json,
+    mt: Annotated[
+        str,
+        typer.Option(help="'auto', 'none', a model name, id or folder (NAME.mt.txt wins)."),
+    ] = "auto",
+    backend: Annotated[Backend, typer.Option(help="MT runtime for a model folder.")] = Backend.auto,
+    device: Annotated[str, typer.Option(help="'auto', 'cpu' or 'cuda'.")] = "auto",
+    beam: Annotated[int, typer.Option(min=1, help="Beam size (1 = greedy).")] = 1,
+    batch_size: Annotated[int, typer.Option(min=1)] = 16,
+    max_new_tokens: Annotated[int, typer.Option(min=1, help="Longest retranslation.")] = 256,
+    cache: Annotated[bool, typer.Option(help="Reuse cached retranslations.")] = True,
+    preset: Annotated[Preset, typer.Option(help="Flagging threshold preset.")] = Preset.standard,
+    threshold: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=1.0, help="Flag when risk ≥ this (overrides preset)."),
+    ] = None,
+    disable: Annotated[list[str], typer.Option(help="Turn off a check or signal by name.")] = [],  # noqa: B006
+    enable: Annotated[
+        list[str], typer.Option(help="Turn on an opt-in signal: 'lm' (needs mtqa[lm]).")
+    ] = [],  # noqa: B006
+    glossary: Annotated[
+        Path | None, typer.Option(help="TSV: source term, required target term.")
+    ] = None,
+    fail_on_flag: Annotated[bool, typer.Option(help="Exit 1 when any segment is flagged.")] = False,
+    jobs: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes (local) or actors (ray).")
+    ] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(min=1, help="torch threads per worker (default: as `mtqa check`)."),
+    ] = None,
+    engine: Annotated[Engine, typer.Option(help="Run pairs here or on Ray.")] = Engine.local,
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster: 'auto' or ray://host:port.")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Check every pair, even unchanged ones.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress, no summary.")] = False,
+    fast: Annotated[
+        bool,
+        typer.Option("--fast", envvar="MTQA_FAST", help="e5-only path: no English LM."),
+    ] = False,
+    ignore: Annotated[
+        Path | None,
+        typer.Option(help="Fingerprints of findings marked false positives, one a line."),
+    ] = None,
+) -> None:
+    """Check every pair of a folder: one report per pair, summary.json/.csv and index.html;
+    unchanged pairs are skipped, an interrupted run resumes."""
+    from qa.batch import BatchInterrupted, BatchOptions, ModelSpec, run_batch
+    from qa.fingerprint import read_ignore_file
+    from qa.io.glossary import read_glossary
+    from qa.pipeline import Settings, resolve_names
+
+    disabled, enabled = resolve_names(disable, enable)
+    settings = Settings(
+        preset=preset.value,
+        threshold=threshold,
+        disable=disabled,
+        enable=enabled,
+        glossary=read_glossary(glossary) if glossary else {},
+        level=level.value,
+        ignore=read_ignore_file(ignore) if ignore else frozenset(),
+        fast=fast,
+    )
+    spec = ModelSpec(mt, backend.value, device, beam, batch_size, max_new_tokens, cache,
+                     threads=threads)  # fmt: skip
+    options = BatchOptions(aligned, fmt.value, spec, jobs, engine.value, address, force,
+                           progress=False if quiet else None)  # fmt: skip
+    try:
+        done = run_batch(folder, output, settings, options, log=_stderr)
+    except BatchInterrupted as e:
+        _stderr(f"mtqa: {e}")
+        raise typer.Exit(130) from None
+    for message in done.failed.values():
+        _stderr(f"mtqa: error: {message}")
+    if not quiet:
+        _stderr(
+            f"mtqa: {len(done.rows)} pairs ({len(done.checked)} checked, {len(done.skipped)} "
+            f"unchanged, {len(done.failed)} failed): {done.flagged} of {done.segments} segments "
+            f"flagged; {done.outdir / 'index.html'}"
+        )
+    if done.failed:
+        raise typer.Exit(2)
+    if fail_on_flag and done.flagged:
+        raise typer.Exit(1)
+
+
+def _stderr(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
 @app.command()
 def segment(
     source: Annotated[Path, typer.Argument(help="A Japanese document.")],

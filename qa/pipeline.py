@@ -95,6 +95,7 @@ def run(
 ) -> Result:
     """Check one input: the files `inputs` names, or the Segments given (with what their
     reader reported in `meta`, e.g. the document level)."""
+    load_plugins()  # registry order (the order of scores and findings) never hangs on imports
     if isinstance(inputs, Inputs):
         segments, meta = read_inputs(inputs, settings, models)
     else:
