@@ -17,6 +17,7 @@ from qa.checks.negation import (
     negation_extra,
     negation_lost,
     source_negative_words,
+    target_negations,
 )
 from qa.checks.numbers import numbers, numbers_added, parse_japanese_number
 from qa.checks.punctuation import punctuation_final, punctuation_japanese
@@ -484,3 +485,15 @@ def test_critical_checks_rarely_fire_on_human_references() -> None:
         for s, t in zip(src, ref, strict=True)
     )
     assert fired / len(src) < 0.015
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["Typhoon No. 10 is approaching Kyushu.", "She is the world No.1 player.",
+     "He was ranked No 1 in Japan.", "Nos. 3 and 4 were sold."],
+)  # fmt: skip
+def test_no_as_the_abbreviation_of_number_is_not_a_negation(target: str) -> None:
+    source = "台風10号が九州に接近している。"
+    assert run(negation_added, source, target) == []
+    assert target_negations(target) == []
+    assert run(negation_added, source, "No typhoon is approaching.")  # the real "no" still counts

@@ -32,6 +32,9 @@ from qa.model import Segment
 _NOT_NEGATION = re.compile("|".join(JA_NOT_NEGATION_PATTERNS))
 _EN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
 _EN_NOT_NEGATION = re.compile(r"\b(?:" + "|".join(EN_NOT_NEGATION) + r")\b", re.IGNORECASE)
+# "No." as the abbreviation of "number": "Typhoon No. 10", "world No.1", "Nos. 3 and 4", and a
+# capitalised "No" before a numeral mid-sentence ("ranked No 1").
+_NUMBER_NO = re.compile(r"\b[Nn]os?\.\s*(?=\d)|(?<=\s)No\s+(?=\d)")
 # Romanised Japanese titles: "Kimetsu no Yaiba", "Ai no Bushotai".
 _ROMAJI_NO = re.compile(r"[A-Z][a-z]+ no [A-Z]")
 # Tag questions ("…, aren't they?", "…, isn't it."): a negative form asking for agreement
@@ -163,10 +166,14 @@ def _en_negative(word: str, explicit_only: bool) -> bool:
 
 def target_negations(text: str, explicit_only: bool = False) -> list[tuple[int, int]]:
     """Spans of English negation cues (`explicit_only`: not/n't/never/no/nothing/none...)."""
-    if explicit_only:
-        # Blank out phrases whose negative word means nothing negative, keeping offsets.
-        for pattern in (_EN_NOT_NEGATION, _ROMAJI_NO, _TAG_QUESTION):
-            text = pattern.sub(lambda m: " " * len(m.group()), text)
+    # Blank out words and phrases whose negative word means nothing negative, keeping offsets.
+    patterns = (
+        (_NUMBER_NO, _EN_NOT_NEGATION, _ROMAJI_NO, _TAG_QUESTION)
+        if explicit_only
+        else (_NUMBER_NO,)
+    )
+    for pattern in patterns:
+        text = pattern.sub(lambda m: " " * len(m.group()), text)
     return [m.span() for m in _EN_WORD.finditer(text) if _en_negative(m.group(), explicit_only)]
 
 
