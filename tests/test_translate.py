@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -315,3 +316,23 @@ def test_missing_runtime_is_one_line(monkeypatch) -> None:
     monkeypatch.setattr(importlib.util, "find_spec", lambda m: None if m == "torch" else real(m))
     with pytest.raises(InputError, match=r"need torch: pip install 'mtqa\[mt\]'"):
         _require(("torch", "transformers"))
+
+
+def test_an_unreachable_hub_id_fails_before_any_heavy_import(tmp_path: Path) -> None:
+    # No network here (nor in CI): the answer comes from one connection probe, before
+    # transformers loads or huggingface_hub retries, as one line naming the fix.
+    code = (
+        "import sys\n"
+        "from qa.errors import InputError\n"
+        "from qa.translate import load_translator\n"
+        "try:\n    load_translator('Some-Org/not-cached-model', cache_dir=sys.argv[1])\n"
+        "except InputError as e:\n    print('ERR', e)\n"
+        "print(sorted(m for m in ('transformers', 'torch') if m in sys.modules))"
+    )
+    env = {**os.environ, "HF_HUB_CACHE": str(tmp_path / "hf"), "HF_ENDPOINT": "https://127.0.0.1:9"}
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, env=env
+    )
+    first, last = out.stdout.strip().splitlines()
+    assert first.startswith("ERR cannot load MT model Some-Org/not-cached-model: no network")
+    assert last == "[]"

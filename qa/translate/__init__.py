@@ -21,6 +21,7 @@ from qa.translate.catalog import (
     is_pulled,
     model_dir,
 )
+from qa.translate.common import require_hub_or_cache
 
 __all__ = ["Translator", "CachedTranslator", "load_translator", "resolve_spec"]
 
@@ -109,6 +110,7 @@ def resolve_spec(spec: str, backend: str, cache_dir: Path) -> tuple[Backend, str
     if _HUB_ID.match(spec) and not spec.startswith("."):
         if backend == "ct2":
             raise InputError(f"MT model {spec}: --backend ct2 needs a converted local folder")
+        require_hub_or_cache(spec)
         return "hf", spec
     raise InputError(
         f"unknown MT model {spec!r}: not in the registry (see `mtqa models list`), "

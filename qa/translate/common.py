@@ -7,17 +7,20 @@ transformers is imported inside functions: `import qa` must stay light.
 from __future__ import annotations
 
 import os
+import socket
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from qa.errors import InputError
 from qa.translate.catalog import pulled_revision
 
 # Fail in seconds rather than minutes when the Hub is unreachable.
 HUB_TIMEOUT_S = 5.0
+HUB_PROBE_S = 2.0
 
 # Default language codes per multilingual family; Marian opus-mt pairs need none.
 DEFAULT_LANGS: dict[str, tuple[str, str]] = {
@@ -65,6 +68,38 @@ def resolve_langs(
     return LangSetup(src, tgt, token)
 
 
+def hub_options(path_or_id: str | Path) -> dict[str, Any]:
+    """`from_pretrained` options for a Hub id: cached files only when the Hub cannot be reached
+    (one 2-second connection probe), so an offline run fails at once instead of retrying for a
+    minute; a local folder needs none."""
+    if Path(path_or_id).exists() or _hub_reachable():
+        return {}
+    return {"local_files_only": True}
+
+
+def require_hub_or_cache(hub_id: str) -> None:
+    """Fail at once, before any heavy import, for a Hub id that is neither reachable nor in the
+    Hugging Face cache (its documented layout: $HF_HUB_CACHE/models--ORG--NAME)."""
+    if _hub_reachable():
+        return
+    home = os.environ.get("HF_HOME", str(Path.home() / ".cache" / "huggingface"))
+    cache = Path(os.environ.get("HF_HUB_CACHE", str(Path(home) / "hub")))
+    if not (cache / ("models--" + hub_id.replace("/", "--"))).is_dir():
+        raise InputError(
+            f"cannot load MT model {hub_id}: no network access to the Hugging Face Hub and "
+            "not in the local cache; copy the model folder here and pass its path to --mt"
+        )
+
+
+def _hub_reachable() -> bool:
+    host = urlparse(os.environ.get("HF_ENDPOINT", "https://huggingface.co")).hostname or ""
+    try:
+        socket.create_connection((host, 443), timeout=HUB_PROBE_S).close()
+    except OSError:
+        return False
+    return True
+
+
 def load_tokenizer(path_or_id: str | Path) -> Any:
     quick_hub_timeouts()
     from transformers import AutoTokenizer
@@ -72,7 +107,7 @@ def load_tokenizer(path_or_id: str | Path) -> Any:
     try:
         with warnings.catch_warnings():  # MarianTokenizer nags about an optional package
             warnings.filterwarnings("ignore", message=".*sacremoses")
-            return AutoTokenizer.from_pretrained(str(path_or_id))
+            return AutoTokenizer.from_pretrained(str(path_or_id), **hub_options(path_or_id))
     except (OSError, ValueError, ImportError) as e:
         raise InputError(load_error_message(path_or_id, e)) from None
 

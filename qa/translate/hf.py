@@ -13,6 +13,7 @@ from qa.translate.base import choose_device
 from qa.translate.common import (
     detect_family,
     dir_stamp,
+    hub_options,
     load_error_message,
     load_tokenizer,
     resolve_langs,
@@ -92,7 +93,7 @@ def _load_model(path_or_id: str | Path, device: str) -> Any:
     from transformers import AutoModelForSeq2SeqLM
 
     try:
-        model = AutoModelForSeq2SeqLM.from_pretrained(str(path_or_id))
+        model = AutoModelForSeq2SeqLM.from_pretrained(str(path_or_id), **hub_options(path_or_id))
     except (OSError, ValueError, ImportError) as e:
         raise InputError(load_error_message(path_or_id, e)) from None
     return model.to(device).eval()
