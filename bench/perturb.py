@@ -268,6 +268,7 @@ def score(
     enable: list[str],
     models: Models | None = None,
     disable: list[str] | None = None,
+    fast: bool | None = None,
 ) -> list[SegmentResult]:
     segs = [
         Segment(
@@ -278,7 +279,7 @@ def score(
         )
         for i, p in enumerate(pairs)
     ]
-    return check(segs, enable=enable, disable=disable or (), models=models).segments
+    return check(segs, enable=enable, disable=disable or (), models=models, fast=fast).segments
 
 
 def table(
@@ -314,6 +315,15 @@ def _cells(got: list[tuple[float, bool]]) -> str:
     return f"{len(got)} | {sum(a for a, _ in got) / n:.3f} | {sum(f for _, f in got) / n:.3f}"
 
 
+# --modes: (fast path?, with a retranslation?)
+MODES = {
+    "default": (False, False),
+    "fast": (True, False),
+    "default+mt": (False, True),
+    "fast+mt": (True, True),
+}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -338,6 +348,11 @@ def main() -> None:
     ap.add_argument(
         "--half", choices=["dev", "test", "both"], default="both", help="develop on dev only"
     )
+    ap.add_argument(
+        "--modes", nargs="+", choices=list(MODES), default=None,
+        help="run these in one process (the LM's analyses are shared): default, fast, "
+        "default+mt, fast+mt (mt: --retranslation's system, Online-W unless given)",
+    )  # fmt: skip
     args = ap.parse_args()
     if not (args.data / "src.ja").exists():
         raise SystemExit(f"{args.data}: WMT22 data not found (pass --data PATH)")
@@ -351,16 +366,22 @@ def main() -> None:
     if args.suite != "basic":
         pairs += extended_pairs(split, args.per_type, args.seed)
     pairs = [p for p in pairs if p.kind in (args.types or {p.kind for p in pairs})]
-    models = Models()  # e5 (and the LM) load once for both batches
-    orig = score(pairs, False, retr, args.enable, models, args.disable)
-    pert = score(pairs, True, retr, args.enable, models, args.disable)
+    models = Models()  # e5 (and the LM) load once for every batch
     cmd = "python -m bench.perturb " + " ".join(sys.argv[1:])
-    mode = f"retranslation = {args.retranslation}" if retr else "no retranslation"
-    mode += "".join(f", --enable {name}" for name in args.enable)
-    mode += "".join(f", --disable {name}" for name in args.disable)
-    print(f"Perturbation suite ({mode}); ties count 1/2. Command: `{cmd}`\n")
-    for half in halves:
-        print(f"### {half} half\n\n{table(pairs, orig, pert, half)}\n")
+    if retr is None and args.modes and any(m.endswith("+mt") for m in args.modes):
+        retr = (args.data / "systems" / "Online-W.en").read_text(encoding="utf-8").split("\n")[:-1]
+    for name in args.modes or [None]:
+        fast, with_mt = MODES[name] if name else (None, retr is not None)
+        use = retr if with_mt else None
+        orig = score(pairs, False, use, args.enable, models, args.disable, fast)
+        pert = score(pairs, True, use, args.enable, models, args.disable, fast)
+        mode = f"mode {name}; " if name else ""
+        mode += "retranslation = Online-W or --retranslation" if use else "no retranslation"
+        mode += "".join(f", --enable {n}" for n in args.enable)
+        mode += "".join(f", --disable {n}" for n in args.disable)
+        print(f"Perturbation suite ({mode}); ties count 1/2. Command: `{cmd}`\n", flush=True)
+        for half in halves:
+            print(f"### {half} half\n\n{table(pairs, orig, pert, half)}\n", flush=True)
 
 
 if __name__ == "__main__":
