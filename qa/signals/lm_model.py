@@ -189,12 +189,28 @@ def load(where: str, dtype: str, cache: Path | None = None):  # noqa: ANN201 - (
 
     logging.disable_progress_bar()  # transformers' weight-loading bars
     if where.endswith(".gguf"):
-        where = str(_cached(Path(where), dtype, cache))
-        tok = _raw_tokenizer(Path(where))
-    else:
-        tok = _hf_tokenizer(where)
+        return _load_cached(Path(where), dtype, cache)
     model = AutoModelForCausalLM.from_pretrained(where, dtype=getattr(torch, dtype))
-    return tok, model.eval()
+    return _hf_tokenizer(where), model.eval()
+
+
+def _load_cached(gguf: Path, dtype: str, cache: Path | None):  # noqa: ANN202
+    """Load from the cache; a cache that passes its manifest but fails to load (bytes damaged
+    in place) is rebuilt once."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    folder = _cached(gguf, dtype, cache)
+    try:
+        model = AutoModelForCausalLM.from_pretrained(folder, dtype=getattr(torch, dtype))
+        return _raw_tokenizer(folder), model.eval()
+    except Exception as e:  # noqa: BLE001 - damage surfaces as safetensors', json's, torch's errors
+        why = str(e).splitlines()[0] if str(e) else type(e).__name__
+        print(f"mtqa: LM cache {folder} fails to load ({why}); rebuilding it", file=sys.stderr)
+        shutil.rmtree(folder, ignore_errors=True)
+    folder = _cached(gguf, dtype, cache)
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=getattr(torch, dtype))
+    return _raw_tokenizer(folder), model.eval()
 
 
 def _raw_tokenizer(folder: Path):  # noqa: ANN202 - tokenizers.Tokenizer
