@@ -169,6 +169,12 @@ def test_batched_equals_one_at_a_time(fp32: m.LMScorer, monkeypatch) -> None:
     assert fp32.score(ITEMS[:1] + ITEMS[:1]) == [alone[0], alone[0]]  # a repeat is scored once
 
 
+def test_an_empty_target_scores_zero_tokens(fp32: m.LMScorer) -> None:
+    (t,) = fp32.token_logprobs([(ITEMS[0][0], "")])
+    assert len(t.logprobs) == len(t.offsets) <= 1 and m.least_likely_spans(t) == []
+    assert fp32.score([ITEMS[0], (ITEMS[0][0], "")])[0] == fp32.score(ITEMS[:1])[0]
+
+
 def test_bf16_agrees_with_fp32(tiny_gemma: Path, fp32: m.LMScorer) -> None:
     bf16 = m.LMScorer(str(tiny_gemma), device="cpu", dtype="bfloat16")
     assert next(bf16.model.parameters()).dtype == torch.bfloat16
