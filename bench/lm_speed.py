@@ -74,6 +74,7 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, help="cache folder (default: a fresh temporary one)")
     ap.add_argument("--compare", action="store_true", help="also score in float32 and compare")
     args = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # each number as it comes, also into a file
     if args.model is None:
         from qa.signals.lm import _default_model
 

@@ -121,7 +121,7 @@ def test_gguf_is_dequantized_once_then_loaded_from_the_cache(
         assert warm.tok.encode(text).ids == gguf_tok(text).input_ids
 
 
-@pytest.mark.parametrize("damage", ["truncate", "no-manifest", "garbage"])
+@pytest.mark.parametrize("damage", ["truncate", "no-manifest", "garbage", "bytes-in-place"])
 def test_a_broken_cache_is_rebuilt_with_a_warning(
     tiny_gguf: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: str
 ) -> None:
@@ -132,8 +132,11 @@ def test_a_broken_cache_is_rebuilt_with_a_warning(
         weights.write_bytes(weights.read_bytes()[:1000])
     elif damage == "no-manifest":
         (folder / m.MANIFEST).unlink()
-    else:
+    elif damage == "garbage":
         (folder / m.MANIFEST).write_text("{not json", encoding="utf-8")
+    else:  # same size, so the manifest passes: loading has to notice
+        with weights.open("r+b") as f:
+            f.write(b"\xff" * 64)
     capsys.readouterr()
     before = m.builds
     again = m.LMScorer(str(tiny_gguf), device="cpu", dtype="float32", cache=tmp_path)
@@ -164,6 +167,12 @@ def test_batched_equals_one_at_a_time(fp32: m.LMScorer, monkeypatch) -> None:
     alone = fp32.score(ITEMS)
     assert together == pytest.approx(alone, abs=1e-5)
     assert fp32.score(ITEMS[:1] + ITEMS[:1]) == [alone[0], alone[0]]  # a repeat is scored once
+
+
+def test_an_empty_target_scores_zero_tokens(fp32: m.LMScorer) -> None:
+    (t,) = fp32.token_logprobs([(ITEMS[0][0], "")])
+    assert len(t.logprobs) == len(t.offsets) <= 1 and m.least_likely_spans(t) == []
+    assert fp32.score([ITEMS[0], (ITEMS[0][0], "")])[0] == fp32.score(ITEMS[:1])[0]
 
 
 def test_bf16_agrees_with_fp32(tiny_gemma: Path, fp32: m.LMScorer) -> None:

@@ -189,12 +189,28 @@ def load(where: str, dtype: str, cache: Path | None = None):  # noqa: ANN201 - (
 
     logging.disable_progress_bar()  # transformers' weight-loading bars
     if where.endswith(".gguf"):
-        where = str(_cached(Path(where), dtype, cache))
-        tok = _raw_tokenizer(Path(where))
-    else:
-        tok = _hf_tokenizer(where)
+        return _load_cached(Path(where), dtype, cache)
     model = AutoModelForCausalLM.from_pretrained(where, dtype=getattr(torch, dtype))
-    return tok, model.eval()
+    return _hf_tokenizer(where), model.eval()
+
+
+def _load_cached(gguf: Path, dtype: str, cache: Path | None):  # noqa: ANN202
+    """Load from the cache; a cache that passes its manifest but fails to load (bytes damaged
+    in place) is rebuilt once."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    folder = _cached(gguf, dtype, cache)
+    try:
+        model = AutoModelForCausalLM.from_pretrained(folder, dtype=getattr(torch, dtype))
+        return _raw_tokenizer(folder), model.eval()
+    except Exception as e:  # noqa: BLE001 - damage surfaces as safetensors', json's, torch's errors
+        why = str(e).splitlines()[0] if str(e) else type(e).__name__
+        print(f"mtqa: LM cache {folder} fails to load ({why}); rebuilding it", file=sys.stderr)
+        shutil.rmtree(folder, ignore_errors=True)
+    folder = _cached(gguf, dtype, cache)
+    model = AutoModelForCausalLM.from_pretrained(folder, dtype=getattr(torch, dtype))
+    return _raw_tokenizer(folder), model.eval()
 
 
 def _raw_tokenizer(folder: Path):  # noqa: ANN202 - tokenizers.Tokenizer
@@ -406,13 +422,16 @@ class LMScorer:
             ids[r, : len(seq)], mask[r, : len(seq)] = torch.tensor(seq), 1
         # Position t predicts token t+1: the English tokens are predicted from start-1 on.
         rows = [(r, t) for r, (ids_, at) in enumerate(enc) for t in range(at - 1, len(ids_) - 1)]
-        targets = torch.tensor([enc[r][0][t + 1] for r, t in rows], device=self.device)
+        targets = torch.tensor(
+            [enc[r][0][t + 1] for r, t in rows], dtype=torch.long, device=self.device
+        )
         with torch.inference_mode():
             out = self.model.model(
                 input_ids=ids.to(self.device), attention_mask=mask.to(self.device), use_cache=False
             )
             hidden = out.last_hidden_state
-            picked = hidden[torch.tensor([r for r, _ in rows]), torch.tensor([t for _, t in rows])]
+            at = torch.tensor(rows, dtype=torch.long, device=self.device).reshape(-1, 2)
+            picked = hidden[at[:, 0], at[:, 1]]
             parts = [
                 self._log_probs(picked[i : i + HEAD_ROWS], targets[i : i + HEAD_ROWS], entropy)
                 for i in range(0, len(rows), HEAD_ROWS)
@@ -440,7 +459,7 @@ class LMScorer:
             exact = (hidden.float() * w).sum(-1)
             if head.bias is not None:
                 exact = exact + head.bias[targets].float()
-            logits[torch.arange(len(targets)), targets] = exact
+            logits[torch.arange(len(targets), device=targets.device), targets] = exact
         if self.softcap:
             logits = torch.tanh(logits / self.softcap) * self.softcap
         logp = torch.log_softmax(logits, -1)
