@@ -9,9 +9,10 @@ What a `Store` promises:
 - **Processes share a file.** WAL lets readers run beside a writer; a writer takes the write
   lock up front (`BEGIN IMMEDIATE`) and waits up to `busy_timeout` for another one to finish.
 - **A cache never breaks a run.** A file that is not a database or is damaged is moved aside
-  (`NAME.corrupt-<unix time>`, one line on stderr) and a fresh one is started; any other
-  failure (still locked after the timeout, a read-only or full disk) turns the cache off for
-  the rest of the run, with one line on stderr. The run itself goes on, uncached.
+  (`NAME.corrupt-<unix time>`, replacing an earlier one; one line on stderr) and a fresh one
+  is started; any other failure (still locked after the timeout, a read-only or full disk)
+  turns the cache off for the rest of the run, with one line on stderr. The run itself goes
+  on, uncached.
 - **Bounded.** A file holds at most `$MTQA_CACHE_MAX_MB` MB of live pages (default 1024):
   after a write past the cap the least recently used rows go until 80% of it is left.
 - **Inert.** Values are text written by mtqa (JSON, translations) and are only ever parsed:
@@ -236,6 +237,8 @@ class Store:
             if self._inode is not None and (st.st_dev, st.st_ino) != self._inode:
                 self._inode = None
                 return True  # someone else set it aside and started a new one: use that
+            for old in self.path.parent.glob(f"{self.path.name}.corrupt-*"):
+                old.unlink()  # keep one damaged file to look at, not one per incident
             aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
             os.replace(self.path, aside)
             for suffix in ("-wal", "-shm"):
