@@ -76,7 +76,13 @@ class _Rows:
     dirty: set[str] = field(default_factory=set)
 
     def missing(self, name: str, fp: str) -> list[str]:
-        return [k for k, row in self.rows.items() if row.get(name, (None,))[0] != fp]
+        """Rows without a sound entry for `name` at fingerprint `fp`."""
+        valid = _VALID.get(name[:2], lambda v: True)
+        return [
+            k
+            for k, row in self.rows.items()
+            if (e := row.get(name)) is None or e[0] != fp or not valid(e[1])
+        ]
 
     def value(self, key: str, name: str) -> Any:
         return self.rows[key][name][1]
@@ -137,6 +143,7 @@ def compute(
         findings[info.name] = fp
     if store is not None and models.cache is not None:
         store.put((k, _dumps(rows.rows[k])) for k in sorted(rows.dirty))
+        store.close()  # the last one out folds the WAL in; the next run reopens it
         models.cache.computed = computed
         models.cache.lookups, models.cache.hits = len(rows.rows), rows.found
     return _results(segments, rows, signals, enabled, opaque, settings.ignore, scores)
@@ -285,6 +292,31 @@ def _run_state(
     name = f"p:{info.name}"
     run_unit(name, _fp(*_unit_id(info), "part"), lambda segs: [prep.part(s) for s in segs])
     return prep.combine([_plain(rows.value(k, name)) for k in rows.keys])
+
+
+def _number(v: Any) -> bool:
+    return v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
+
+
+def _issue(v: Any) -> bool:
+    return (
+        isinstance(v, list)
+        and len(v) == 7
+        and all(isinstance(x, str) for x in v[:3])
+        and (v[3] is None or (isinstance(v[3], list) and len(v[3]) == 2))
+        and v[4] in ("source", "target")
+        and (v[5] is None or isinstance(v[5], dict))
+        and (v[6] is None or isinstance(v[6], str))
+    )
+
+
+# What a sound entry holds, by kind: a row that is valid JSON but not what mtqa writes
+# (another tool's, a hand edit) is a miss, recomputed and overwritten, never a crash.
+_VALID: dict[str, Callable[[Any], bool]] = {
+    "m:": lambda v: isinstance(v, dict) and all(_number(x) for x in v.values()),
+    "s:": _number,
+    "c:": lambda v: isinstance(v, list) and all(_issue(i) for i in v),
+}
 
 
 def _encode(i: Issue) -> list:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from qa import store as store_module
-from qa.features import FeatureCache
+from qa.features import FeatureCache, compute
 from qa.model import Segment
 from qa.pipeline import Inputs, Settings, load_plugins, resolve_names, run
 from qa.runtime import Models
@@ -165,31 +165,11 @@ def test_settings_glossary_and_versions_invalidate_what_they_affect(tmp_path: Pa
     segs = toy_segments(20)
     as_json(segs, settings(FAST), fresh_models(tmp_path))
 
-    m = fresh_models(tmp_path)  # a glossary: every check again, no signal
-    glossary = {"猫": "kitty"}
-    got = as_json(segs, settings(FAST, glossary=glossary), m)
-    assert got == as_json(segs, settings(FAST, glossary=glossary), fresh_models())
-    assert m.cache.computed["c:glossary"] == 20 and "glossary" in got
-    assert not any(k.startswith(("s:", "m:")) for k in m.cache.computed)
-
-    m = fresh_models(tmp_path)  # the unit's name goes into messages: checks again
-    as_json(segs, settings(FAST, glossary=glossary), m)
-    assert m.cache.computed == {}
-    seg_unit = fresh_models(tmp_path)
-    from qa.features import compute
-
-    compute(segs, settings(FAST, glossary=glossary), seg_unit, unit="sentence")
-    assert (
-        seg_unit.cache.computed["c:omission"] == 20 and "s:fluency" not in seg_unit.cache.computed
-    )
-
     # a signal disabled and enabled again is not recomputed: its entries stayed
-    m = fresh_models(tmp_path)
-    as_json(segs, settings((*FAST, "fluency")), m)
-    assert m.cache.computed == {}
-    m = fresh_models(tmp_path)
-    as_json(segs, settings(FAST), m)
-    assert m.cache.computed == {}
+    for s in (settings((*FAST, "fluency")), settings(FAST)):
+        m = fresh_models(tmp_path)
+        as_json(segs, s, m)
+        assert m.cache.computed == {}
 
     # a unit's version (bumped when it changes outside mtqa's release): that unit only
     original = SIGNALS["fluency"]
@@ -200,6 +180,26 @@ def test_settings_glossary_and_versions_invalidate_what_they_affect(tmp_path: Pa
         assert m.cache.computed == {"s:fluency": 20}
     finally:
         SIGNALS["fluency"] = original
+    m = fresh_models(tmp_path)
+    as_json(segs, settings(FAST), m)
+    assert m.cache.computed == {"s:fluency": 20}  # the entry holds one version at a time
+
+    # a glossary: every check again, no signal, and the result an uncached run gives
+    m = fresh_models(tmp_path)
+    glossary = settings(FAST, glossary={"猫": "kitty"})
+    got = as_json(segs, glossary, m)
+    assert got == as_json(segs, glossary, fresh_models())
+    assert m.cache.computed["c:glossary"] == 20 and "kitty" in got
+    assert not any(k.startswith(("s:", "m:")) for k in m.cache.computed)
+    m = fresh_models(tmp_path)
+    as_json(segs, glossary, m)
+    assert m.cache.computed == {}
+
+    # the unit's name ("sentence" in documents) goes into messages: checks again
+    m = fresh_models(tmp_path)
+    compute(segs, glossary, m, unit="sentence")
+    assert m.cache.computed["c:omission"] == 20
+    assert not any(k.startswith(("s:", "m:")) for k in m.cache.computed)
 
 
 def test_another_e5_runtime_is_another_key(tmp_path: Path, monkeypatch) -> None:
@@ -241,7 +241,7 @@ def test_no_cache_bypasses_reads_and_writes(toy_files, tmp_path, capsys, monkeyp
     planted = []
     for key, value in db.execute("SELECT key, value FROM entries"):
         row = json.loads(value)
-        row["c:numbers"][1] = [["numbers", "critical", "poisoned", None, "target", None]]
+        row["c:numbers"][1] = [["numbers", "critical", "poisoned", None, "target", None, None]]
         planted.append((json.dumps(row), key))
     db.executemany("UPDATE entries SET value = ? WHERE key = ?", planted)
     db.commit()
