@@ -129,7 +129,6 @@ def compute(
         run_unit(f"s:{info.name}", _fp(*_unit_id(info), common), _signal(info, models))
     enabled = [info for n, info in CHECKS.items() if n not in set(settings.disable)]
     opaque: dict[str, Context] = {}
-    findings: dict[str, str] = {}  # check name -> its entry's fingerprint this run
     for info in enabled:
         fp = _fp(*_unit_id(info), checks_id)
         if info.prepare is None or info.batching_only:
@@ -140,7 +139,6 @@ def compute(
             run_unit(f"c:{info.name}", fp, _check(info, replace(ctx, state=state), prepare=False))
         else:
             opaque[info.name] = replace(ctx, state=info.prepare(segments, ctx))
-        findings[info.name] = fp
     if store is not None and models.cache is not None:
         store.put((k, _dumps(rows.rows[k])) for k in sorted(rows.dirty))
         store.close()  # the last one out folds the WAL in; the next run reopens it
@@ -289,9 +287,13 @@ def _run_state(
 ) -> Any:
     """The state of a RunState check: each segment's part from its row (computed where
     missing), combined in the run's segment order."""
-    name = f"p:{info.name}"
-    run_unit(name, _fp(*_unit_id(info), "part"), lambda segs: [prep.part(s) for s in segs])
-    return prep.combine([_plain(rows.value(k, name)) for k in rows.keys])
+    name, fp = f"p:{info.name}", _fp(*_unit_id(info), "part")
+    run_unit(name, fp, lambda segs: [_plain(prep.part(s)) for s in segs])
+    try:
+        return prep.combine([rows.value(k, name) for k in rows.keys])
+    except Exception:  # a part in the cache that is not what `part` makes: make them all anew
+        rows.fill(name, fp, {k: _plain(prep.part(s)) for k, s in rows.first.items()})
+        return prep.combine([rows.value(k, name) for k in rows.keys])
 
 
 def _number(v: Any) -> bool:

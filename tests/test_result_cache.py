@@ -252,6 +252,26 @@ def test_no_cache_bypasses_reads_and_writes(toy_files, tmp_path, capsys, monkeyp
     assert on.out == off.out
 
 
+def test_rows_that_are_json_but_not_mtqas_are_recomputed(tmp_path: Path) -> None:
+    segs = toy_segments(20)
+    clean = as_json(segs, settings(FAST), fresh_models(tmp_path))
+    db = sqlite3.connect(tmp_path / "features.sqlite")
+    bent = []
+    for n, (key, value) in enumerate(db.execute("SELECT key, value FROM entries")):
+        row = json.loads(value)
+        row["p:entity"][1] = 5  # a part `cast` cannot read
+        row["c:numbers"][1] = "x" if n % 2 else [["numbers"]]
+        row["s:fluency"][1] = "high"
+        bent.append((json.dumps(row), key))
+    db.executemany("UPDATE entries SET value = ? WHERE key = ?", bent)
+    db.execute("INSERT INTO entries VALUES ('x', '[1, 2]', 0)")
+    db.commit()
+    db.close()
+    m = fresh_models(tmp_path)
+    assert as_json(segs, settings(FAST), m) == clean
+    assert m.cache.computed["c:numbers"] == m.cache.computed["s:fluency"] == 20
+
+
 def _env(cache: Path) -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT), "MTQA_CACHE": str(cache)}
 
