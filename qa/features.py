@@ -203,7 +203,8 @@ def _loads(text: str) -> dict[str, list] | None:
 
 
 def _dumps(row: dict[str, list]) -> str:
-    return json.dumps(row, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    # insertion order kept (no sort_keys): scores and data come back in the order computed
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
 
 
 # --- what a row and an entry are keyed by ----------------------------------------------------
@@ -256,11 +257,10 @@ def _jsonable(value: Any) -> Any:
 # --- units -----------------------------------------------------------------------------------
 
 
-def _metrics(segments: list[Segment]) -> list[dict[str, float | None]]:
-    return [
-        {k: None if v is None else float(v) for k, v in row.items()}
-        for row in metrics.segment_scores(segments)
-    ]
+def _metrics(segments: list[Segment]) -> list[dict[str, dict]]:
+    """sacrebleu's statistics of each segment and the sentence scores they give."""
+    stats = [_plain(row) for row in metrics.segment_stats(segments)]
+    return [{"scores": metrics.sentence_scores(row), "stats": row} for row in stats]
 
 
 def _signal(info: SignalInfo, models: Models) -> Callable[[list[Segment]], list[Any]]:
@@ -315,7 +315,15 @@ def _issue(v: Any) -> bool:
 # What a sound entry holds, by kind: a row that is valid JSON but not what mtqa writes
 # (another tool's, a hand edit) is a miss, recomputed and overwritten, never a crash.
 _VALID: dict[str, Callable[[Any], bool]] = {
-    "m:": lambda v: isinstance(v, dict) and all(_number(x) for x in v.values()),
+    "m:": lambda v: (
+        isinstance(v, dict)
+        and isinstance(v.get("scores"), dict)
+        and all(_number(x) for x in v["scores"].values())
+        and isinstance(v.get("stats"), dict)
+        and all(
+            x is None or (isinstance(x, list) and all(map(_number, x))) for x in v["stats"].values()
+        )
+    ),
     "s:": _number,
     "c:": lambda v: isinstance(v, list) and all(_issue(i) for i in v),
 }
@@ -357,7 +365,8 @@ def _results(
         row = rows.rows[key]
         r = SegmentResult(segment=seg)
         if scores:
-            r.scores.update(row["m:metrics"][1])
+            r.scores.update(row["m:metrics"][1]["scores"])
+            r.metric_stats = row["m:metrics"][1]["stats"]
         for info in signals:
             r.scores[info.name] = row[f"s:{info.name}"][1]
         japanese_target = None

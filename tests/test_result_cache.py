@@ -65,7 +65,7 @@ def fresh_models(folder: Path | None = None, e5: bool = False) -> Models:
 
 
 def as_json(inputs, s: Settings, models: Models) -> str:
-    return json.dumps(run(inputs, s, models).to_dict(), ensure_ascii=False, sort_keys=True)
+    return json.dumps(run(inputs, s, models).to_dict(), ensure_ascii=False)  # order matters too
 
 
 def toy_segments(n: int = 40) -> list[Segment]:
