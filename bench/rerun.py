@@ -2,6 +2,7 @@
 the same feature cache, each run in a fresh process as `mtqa check` runs.
 
     python -m bench.rerun --data ../shared/data/wmt22-jaen [--system NT5] [--retranslation Online-W]
+        [--fast]   # the e5-only path; without it the default path, which adds the LM
 
 The first (cold) run computes and stores every feature in an empty `$MTQA_CACHE` (a temporary
 folder unless --cache is given); the warm runs find them all and recompute only risk and the
@@ -38,7 +39,7 @@ def child(args: argparse.Namespace) -> None:
     disabled, enabled = resolve_names(args.disable, args.enable)
     models = Models(cache=None if args.no_cache else FeatureCache.default())
     inputs = Inputs(args.src, args.tgt, aligned=True, retranslation=args.mt)
-    result = run(inputs, Settings(disable=disabled, enable=enabled), models)
+    result = run(inputs, Settings(disable=disabled, enable=enabled, fast=args.fast), models)
     t2 = time.perf_counter()
     args.out.write_text(render(result, "json"), encoding="utf-8")
     t3 = time.perf_counter()
@@ -51,12 +52,15 @@ def child(args: argparse.Namespace) -> None:
         "computed": sum(cache.computed.values()) if cache else None,
         "hits": cache.hits if cache else None,
         "e5_loaded": models._embedder is not None and models._embedder._runtime is not None,
+        "lm_loaded": models._lm is not None,
+        "path": result.summary.path,
     }))  # fmt: skip
 
 
 def one_run(args: argparse.Namespace, files: list[Path], out: Path, cache: Path) -> dict:
     cmd = [sys.executable, "-m", "bench.rerun", "--child", "--out", str(out)]
     cmd += [str(f) for f in files] + ["--disable", *args.disable] + ["--enable", *args.enable]
+    cmd += ["--fast"] if args.fast else []
     env = {**os.environ, "MTQA_CACHE": str(cache), "PYTHONPATH": str(ROOT)}
     t0 = time.perf_counter()
     p = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
@@ -76,6 +80,7 @@ def main() -> None:
     ap.add_argument("--retranslation", default=None, help="a system as precomputed MT")
     ap.add_argument("--disable", nargs="*", default=[])
     ap.add_argument("--enable", nargs="*", default=[])
+    ap.add_argument("--fast", action="store_true", help="the e5-only path (no LM)")
     ap.add_argument("--warm", type=int, default=3, help="warm runs after the cold one")
     ap.add_argument("--cache", type=Path, default=None, help="cache folder (default: a new one)")
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -107,7 +112,8 @@ def main() -> None:
                 f"({n / r['wall_s']:.0f} segments/s), run() {r['run_s']:.2f} s "
                 f"({n / r['run_s']:.0f} segments/s), import {r['import_s']:.2f} s, "
                 f"render {r['render_s']:.2f} s, peak RSS {r['rss_mb']:.0f} MB, "
-                f"computed {r['computed']}, e5 loaded {r['e5_loaded']}, load avg {load_avg()}"
+                f"computed {r['computed']}, e5 loaded {r['e5_loaded']}, LM loaded {r['lm_loaded']} "
+                f"({r['path']} path), load avg {load_avg()}"
             )
         same = all(rep == reports[0] for rep in reports[1:])
         print(f"warm reports identical to the cold one: {same}")

@@ -109,34 +109,50 @@ def compute(
     rows = _lookup(segments, store)
     common = _models_id(models)
     ran = frozenset(i.name for i in active(settings.disable, settings.enable))
-    # what a check may read besides its segment: the glossary, the unit's name, the models,
-    # which signals run (lm_span speaks only when the LM ran)
-    checks_id = [sorted(settings.glossary.items()), unit, common, sorted(ran)]
+    # what a check may read besides its segment: the glossary, the unit's name, the models
+    # (and which of the signals it declares in `reads_signals` run: lm_span needs lm_peak)
+    checks_id = [sorted(settings.glossary.items()), unit, common]
     ctx = Context(settings.glossary, unit, models, oversized, signals=ran)
     computed: dict[str, int] = {}
+    done: dict[str, set[str]] = {}  # entry name -> rows computed in this process
+    signal_fp: dict[str, tuple[str, Callable]] = {}
 
-    def run_unit(name: str, fp: str, fn: Callable[[list[Segment]], list[Any]]) -> None:
-        todo = rows.missing(name, fp)
+    def run_unit(
+        name: str, fp: str, fn: Callable[[list[Segment]], list[Any]], todo: list[str] | None = None
+    ) -> list[str]:
+        todo = rows.missing(name, fp) if todo is None else todo
         if todo:
             values = fn([rows.first[k] for k in todo])
             rows.fill(name, fp, dict(zip(todo, values, strict=True)))
-            computed[name] = len(todo)
+            computed[name] = computed.get(name, 0) + len(todo)
+            done.setdefault(name, set()).update(todo)
+        return todo
+
+    def check_unit(info: CheckInfo, fp: str, fn: Callable[[list[Segment]], list[Any]]) -> None:
+        """A check's misses; first the signals it reads, where this process has not run them."""
+        todo = rows.missing(f"c:{info.name}", fp)
+        for sig in info.reads_signals if todo else ():
+            if sig in signal_fp:
+                fresh = [k for k in todo if k not in done.get(f"s:{sig}", set())]
+                run_unit(f"s:{sig}", *signal_fp[sig], todo=fresh)
+        run_unit(f"c:{info.name}", fp, fn, todo=todo)
 
     signals = active(settings.disable, settings.enable) if scores else []
     if scores:
         run_unit("m:metrics", _fp("metrics", __version__), _metrics)
     for info in signals:
-        run_unit(f"s:{info.name}", _fp(*_unit_id(info), common), _signal(info, models))
+        signal_fp[info.name] = (_fp(*_unit_id(info), common), _signal(info, models))
+        run_unit(f"s:{info.name}", *signal_fp[info.name])
     enabled = [info for n, info in CHECKS.items() if n not in set(settings.disable)]
     opaque: dict[str, Context] = {}
     for info in enabled:
-        fp = _fp(*_unit_id(info), checks_id)
+        fp = _fp(*_unit_id(info), checks_id, sorted(ran & set(info.reads_signals)))
         if info.prepare is None or info.batching_only:
-            run_unit(f"c:{info.name}", fp, _check(info, ctx))
+            check_unit(info, fp, _check(info, ctx))
         elif isinstance(info.prepare, RunState):
             state = _run_state(info, info.prepare, rows, run_unit, segments)
             fp = _fp(fp, _digest(state))
-            run_unit(f"c:{info.name}", fp, _check(info, replace(ctx, state=state), prepare=False))
+            check_unit(info, fp, _check(info, replace(ctx, state=state), prepare=False))
         else:
             opaque[info.name] = replace(ctx, state=info.prepare(segments, ctx))
     if store is not None and models.cache is not None:

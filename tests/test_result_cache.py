@@ -50,8 +50,9 @@ FAST = ("e5", "added_sentence")  # no e5 model: fast, and exactly reproducible
 
 
 def settings(disable: tuple[str, ...] = (), **kw) -> Settings:
+    """The e5 path (`fast`: Gemma is not loaded; the LM's caching is tested with a tiny one)."""
     disabled, enabled = resolve_names(disable, kw.pop("enable", ()))
-    return Settings(disable=disabled, enable=enabled, **kw)
+    return Settings(disable=disabled, enable=enabled, fast=kw.pop("fast", True), **kw)
 
 
 def fresh_models(folder: Path | None = None, e5: bool = False) -> Models:
@@ -200,6 +201,31 @@ def test_settings_glossary_and_versions_invalidate_what_they_affect(tmp_path: Pa
     compute(segs, glossary, m, unit="sentence")
     assert m.cache.computed["c:omission"] == 20
     assert not any(k.startswith(("s:", "m:")) for k in m.cache.computed)
+
+
+def test_the_lm_is_cached_and_not_loaded_on_a_warm_run(tmp_path: Path, tiny_gemma: Path) -> None:
+    segs = toy_segments(12)
+    s = settings(FAST, enable=("lm",))
+
+    def models(folder: Path | None) -> Models:
+        m = fresh_models(folder)
+        m.lm_model = str(tiny_gemma)
+        return m
+
+    uncached = as_json(segs, s, models(None))
+    cold = models(tmp_path)
+    assert as_json(segs, s, cold) == uncached and cold.cache.computed["s:lm"] == 12
+    warm = models(tmp_path)
+    assert as_json(segs, s, warm) == uncached and warm.cache.computed == {}
+    assert warm._lm is None  # never loaded
+
+    # a glossary edit reruns the checks; lm_span reads the LM's analysis of its segment, so
+    # the lm signals run again with it (in a fresh process nothing else would make one)
+    s2 = settings(FAST, enable=("lm",), glossary={"猫": "kitty"})
+    again = models(tmp_path)
+    assert as_json(segs, s2, again) == as_json(segs, s2, models(None))
+    assert again.cache.computed["c:lm_span"] == again.cache.computed["s:lm_peak"] == 12
+    assert "s:dict_coverage" not in again.cache.computed
 
 
 def test_another_e5_runtime_is_another_key(tmp_path: Path, monkeypatch) -> None:

@@ -91,6 +91,10 @@ class CheckInfo:
     # The `prepare` step only batches work (findings depend on the segment alone).
     batching_only: bool = False
     version: str = __version__
+    # Signals whose in-process results the check reads, or whose running it asks about in
+    # `ctx.signals` (lm_span: lm_peak and the LM's analysis behind it): part of the feature
+    # cache's key, and computed again for the segments a cached run runs the check on.
+    reads_signals: tuple[str, ...] = ()
 
 
 CHECKS: dict[str, CheckInfo] = {}
@@ -105,6 +109,7 @@ def register(
     prepare: PrepareFn | None = None,
     batching_only: bool = False,
     version: str = __version__,
+    reads_signals: tuple[str, ...] = (),
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a check; `also` lists the other severities it may emit."""
 
@@ -113,7 +118,7 @@ def register(
             raise ValueError(f"check {name!r} is registered twice")
         CHECKS[name] = CheckInfo(
             name, severity, title, fn, any_script, (severity, *also), prepare, batching_only,
-            version,
+            version, reads_signals,
         )  # fmt: skip
         return fn
 
