@@ -99,10 +99,18 @@ def run(
         segments, meta = inputs, dict(meta or {})
         meta.update(oversized_meta(clip_segments(segments)))  # what the readers do for files
     retranslate(segments, models.translator)
-    settings, path = choose_path(settings, models)
+    chosen, path = choose_path(settings, models)
     unit = meta.get("level", "segment")
-    results = evaluate(segments, settings, models, unit, tuple(meta.get("oversized", ())))
-    return build_result(results, settings, models.translator, meta, path)
+    oversized = tuple(meta.get("oversized", ()))
+    try:
+        results = evaluate(segments, chosen, models, unit, oversized)
+    except InputError as e:
+        if chosen == settings:  # the LM was asked for (or not used): the error stands
+            raise
+        # with a feature cache the LM is found, not loaded, up front; it failed to load now
+        chosen, path = settings, f"fast (LM unavailable: {e})"
+        results = evaluate(segments, chosen, models, unit, oversized)
+    return build_result(results, chosen, models.translator, meta, path)
 
 
 def choose_path(settings: Settings, models: Models) -> tuple[Settings, str]:
