@@ -118,7 +118,9 @@ def check(
     beam: Annotated[int, typer.Option(min=1, help="Beam size (1 = greedy).")] = 1,
     batch_size: Annotated[int, typer.Option(min=1)] = 16,
     max_new_tokens: Annotated[int, typer.Option(min=1, help="Longest retranslation.")] = 256,
-    cache: Annotated[bool, typer.Option(help="Reuse cached retranslations.")] = True,
+    cache: Annotated[
+        bool, typer.Option(help="Reuse cached retranslations and features ($MTQA_CACHE).")
+    ] = True,
     level: Annotated[Level, typer.Option(help="Segment documents by paragraph or sentence.")] = (
         Level.paragraph
     ),
@@ -168,6 +170,7 @@ def check(
     Options not given here come from MTQA_<OPTION> variables, then from mtqa.toml,
     .mtqa.toml or [tool.mtqa] in pyproject.toml (this folder or the nearest parent); see
     `mtqa config show`."""
+    from qa.features import FeatureCache
     from qa.fingerprint import read_ignore_file
     from qa.io.glossary import read_glossary
     from qa.pipeline import Inputs, Settings, resolve_names, run
@@ -211,7 +214,8 @@ def check(
             )
     fmt_in = input_format.value if input_format else None
     inputs = Inputs(source, target, o["aligned"], retranslation, input_format=fmt_in)
-    result = run(inputs, settings, Models(translator))
+    features = FeatureCache.default() if o["cache"] else None
+    result = run(inputs, settings, Models(translator, cache=features))
     if result.summary.path.startswith("fast ("):  # the LM could not load: say so, once
         print(f"mtqa: warning: {result.summary.path}", file=sys.stderr)
     if out_fmt == "table" and output is None:

@@ -16,14 +16,26 @@ def units(source: str, target: str, level: Level) -> tuple[list[Span], list[Span
 
 
 def aligned_segments(
-    src: list[Span], tgt: list[Span], embed: Embedder, retranslations: list[str] | None
+    src: list[Span],
+    tgt: list[Span],
+    embed: Embedder,
+    retranslations: list[str] | None,
+    links: list[Link] | None = None,
 ) -> list[Segment]:
     """Align the units (with the retranslations of the source units, when there are) and
-    return one Segment per link."""
-    links = align(
+    return one Segment per link; `links` given (a cached alignment of the same texts) skips
+    the aligner."""
+    if links is None:
+        links = align_units(src, tgt, embed, retranslations)
+    return [_segment(str(k + 1), lk, src, tgt, retranslations) for k, lk in enumerate(links)]
+
+
+def align_units(
+    src: list[Span], tgt: list[Span], embed: Embedder, retranslations: list[str] | None
+) -> list[Link]:
+    return align(
         [s.text for s in src], [t.text for t in tgt], retranslations=retranslations, embed=embed
     )
-    return [_segment(str(k + 1), lk, src, tgt, retranslations) for k, lk in enumerate(links)]
 
 
 def _join(spans: list[Span], sep: str) -> tuple[str | None, tuple[int, int] | None]:

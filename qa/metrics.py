@@ -9,6 +9,7 @@ that would read like a bad translation.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 
 from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.metrics.base import Metric
@@ -35,12 +36,14 @@ def _usable(text: str | None) -> bool:
     return text is not None and text.strip() != ""
 
 
-def segment_scores(segments: list[Segment]) -> list[dict[str, float | None]]:
-    """chrf, bleu, ter (vs retranslation) and chrf_ref, bleu_ref, ter_ref (vs reference)."""
+def segment_stats(segments: list[Segment]) -> list[dict[str, list[float] | None]]:
+    """Each segment's sacrebleu sufficient statistics per score ("chrf", …, "ter_ref"), None
+    where the target or that reference is missing: sentence and corpus scores are both
+    computed from these (a cached run keeps them instead of recomputing TER's edit distances)."""
     metrics = {name: make() for name, make in METRICS.items()}
-    out: list[dict[str, float | None]] = []
+    out: list[dict[str, list[float] | None]] = []
     for seg in segments:
-        row: dict[str, float | None] = {}
+        row: dict[str, list[float] | None] = {}
         for suffix, pick in REFERENCES.items():
             ref = pick(seg)
             if ref is None:
@@ -48,33 +51,56 @@ def segment_scores(segments: list[Segment]) -> list[dict[str, float | None]]:
             ok = _usable(seg.target) and _usable(ref)
             for name, metric in metrics.items():
                 row[name + suffix] = (
-                    metric.sentence_score(seg.target or "", [ref]).score if ok else None
+                    list(metric._extract_corpus_statistics([seg.target or ""], [[ref]])[0])
+                    if ok
+                    else None
                 )
         out.append(row)
     return out
 
 
-def corpus_scores(segments: list[Segment]) -> tuple[dict[str, float], dict[str, str]]:
-    """Corpus-level scores over the segments where both sides exist, and their signatures."""
+def sentence_scores(stats: dict[str, list[float] | None]) -> dict[str, float | None]:
+    """One segment's scores from its statistics: what `sentence_score` computes."""
+    metrics = _sentence_metrics()
+    return {
+        key: None if st is None else float(metrics[_name(key)]._aggregate_and_compute([st]).score)
+        for key, st in stats.items()
+    }
+
+
+def segment_scores(segments: list[Segment]) -> list[dict[str, float | None]]:
+    """chrf, bleu, ter (vs retranslation) and chrf_ref, bleu_ref, ter_ref (vs reference)."""
+    return [sentence_scores(row) for row in segment_stats(segments)]
+
+
+def corpus_scores(
+    segments: list[Segment], stats: list[dict[str, list[float] | None]] | None = None
+) -> tuple[dict[str, float], dict[str, str]]:
+    """Corpus-level scores over the segments where both sides exist, and their signatures,
+    from the segments' statistics (`segment_stats`; computed here when not given)."""
+    if stats is None:
+        stats = segment_stats(segments)
     scores: dict[str, float] = {}
     signatures: dict[str, str] = {}
-    for suffix, pick in REFERENCES.items():
-        pairs = [
-            (s.target or "", pick(s) or "")
-            for s in segments
-            if _usable(s.target) and _usable(pick(s))
-        ]
-        if not pairs:
-            continue
-        hyps = [h for h, _ in pairs]
-        refs = [[r for _, r in pairs]]
+    for suffix in REFERENCES:
         for name, make in METRICS.items():
-            metric = make()
-            if name == "bleu":
-                metric = BLEU()  # corpus BLEU needs no effective-order smoothing
-            scores[name + suffix] = round(metric.corpus_score(hyps, refs).score, 4)
+            rows = [row[name + suffix] for row in stats if row.get(name + suffix) is not None]
+            if not rows:
+                continue
+            metric = BLEU() if name == "bleu" else make()  # corpus BLEU: no effective order
+            metric.num_refs = 1  # what corpus_score records for one reference per segment
+            scores[name + suffix] = round(metric._aggregate_and_compute(rows).score, 4)
             signatures[f"corpus_{name}{suffix}"] = str(metric.get_signature())
     return scores, signatures
+
+
+@cache
+def _sentence_metrics() -> dict[str, Metric]:
+    return {name: make() for name, make in METRICS.items()}
+
+
+def _name(key: str) -> str:
+    return key.removesuffix("_ref")
 
 
 def sentence_signatures() -> dict[str, str]:

@@ -84,6 +84,9 @@ class SegmentResult:
     # `evidence`, the risk model's strongest pushes in words.
     reasons: list[str] = field(default_factory=list)
     evidence: list[str] = field(default_factory=list)
+    # sacrebleu's sufficient statistics behind `scores` (qa.metrics.segment_stats), from which
+    # the corpus scores are summed (None: not computed); not part of the JSON.
+    metric_stats: dict[str, Any] | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         s = self.segment

@@ -11,10 +11,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from qa import checks, documents, metrics, risk, signals
-from qa.checks.base import Context, prepare_checks, run_checks
+from qa import checks, documents, features, metrics, risk, signals
 from qa.errors import InputError
-from qa.fingerprint import mark
 from qa.io.documents import read_document_pair
 from qa.io.read import read_segments
 from qa.io.retranslations import read_retranslations
@@ -22,7 +20,6 @@ from qa.limits import clip_segments, oversized_meta
 from qa.model import Issue, Result, Segment, SegmentResult, Summary
 from qa.runtime import Models
 from qa.segment import LEVELS, oversized_units
-from qa.signals.base import active, run_signals
 from qa.translate.base import Translator
 
 LM_SIGNALS = ("lm", "lm_peak")  # what the default path adds, and what `--enable lm` turns on
@@ -102,10 +99,18 @@ def run(
         segments, meta = inputs, dict(meta or {})
         meta.update(oversized_meta(clip_segments(segments)))  # what the readers do for files
     retranslate(segments, models.translator)
-    settings, path = choose_path(settings, models)
+    chosen, path = choose_path(settings, models)
     unit = meta.get("level", "segment")
-    results = evaluate(segments, settings, models, unit, tuple(meta.get("oversized", ())))
-    return build_result(results, settings, models.translator, meta, path)
+    oversized = tuple(meta.get("oversized", ()))
+    try:
+        results = evaluate(segments, chosen, models, unit, oversized)
+    except InputError as e:
+        if chosen == settings:  # the LM was asked for (or not used): the error stands
+            raise
+        # with a feature cache the LM is found, not loaded, up front; it failed to load now
+        chosen, path = settings, f"fast (LM unavailable: {e})"
+        results = evaluate(segments, chosen, models, unit, oversized)
+    return build_result(results, chosen, models.translator, meta, path)
 
 
 def choose_path(settings: Settings, models: Models) -> tuple[Settings, str]:
@@ -115,7 +120,10 @@ def choose_path(settings: Settings, models: Models) -> tuple[Settings, str]:
     if settings.fast or "lm" in settings.disable or "lm" in settings.enable:
         return settings, "default" if "lm" in settings.enable else "fast"
     try:
-        models.lm  # noqa: B018 - loads it once, now, so a failure is known before the work
+        if models.cache is None:
+            models.lm  # noqa: B018 - loads it once, now, so a failure is known before the work
+        else:
+            models.lm_identity  # noqa: B018 - found, not loaded: a warm re-run never loads it
     except InputError as e:
         return settings, f"fast (LM unavailable: {e})"
     return replace(settings, enable=(*settings.enable, *LM_SIGNALS)), "default"
@@ -154,7 +162,16 @@ def read_documents(
         rts = read_retranslations(inputs.retranslation, len(src))
     elif models.translator is not None:
         rts = translate(models.translator, [s.text for s in src])
-    segments = documents.aligned_segments(src, tgt, models.embedder.matrix, rts)
+
+    def embed(texts: list[str]):  # noqa: ANN202 - e5 loads only if the aligner runs
+        return models.embedder.matrix(texts)
+
+    links = features.cached_alignment(
+        models,
+        [[s.text for s in src], [t.text for t in tgt], rts],
+        lambda: documents.align_units(src, tgt, embed, rts),
+    )
+    segments = documents.aligned_segments(src, tgt, embed, rts, links)
     documents.add_line_numbers(segments, pair.source, pair.target)  # for the table's "L3-4"
     meta = {
         "input": "documents",
@@ -196,20 +213,10 @@ def evaluate(
     unit: str = "segment",
     oversized: tuple[dict[str, Any], ...] = (),
 ) -> list[SegmentResult]:
-    """Scores (sacrebleu metrics + signals) and rule findings for every segment."""
+    """Scores (sacrebleu metrics + signals) and rule findings for every segment, from the
+    feature cache (`models.cache`) where it has them (qa/features.py)."""
     load_plugins()
-    results = [SegmentResult(segment=s) for s in segments]
-    for r, row in zip(results, metrics.segment_scores(segments), strict=True):
-        r.scores.update(row)
-    computed = run_signals(segments, models, settings.disable, settings.enable)
-    for name, values in computed.items():
-        for r, v in zip(results, values, strict=True):
-            r.scores[name] = v
-    for r, issues in zip(
-        results, find_issues(segments, settings, models, unit, oversized), strict=True
-    ):
-        r.issues = issues
-    return results
+    return features.compute(segments, settings, models, unit, oversized)
 
 
 def find_issues(
@@ -220,18 +227,10 @@ def find_issues(
     oversized: tuple[dict[str, Any], ...] = (),
 ) -> list[list[Issue]]:
     """Every enabled check's findings on each segment (fingerprinted, ignore-marked), after
-    the checks' run-wide `prepare` steps over all of `segments`."""
-    checks.load()
-    signals.load()
-    ran = frozenset(i.name for i in active(settings.disable, settings.enable))
-    ctx = Context(settings.glossary, unit, models, oversized, signals=ran)
-    contexts = prepare_checks(segments, ctx, settings.disable)
-    found = []
-    for seg in segments:
-        issues = run_checks(seg, contexts)
-        mark(issues, seg, settings.ignore)
-        found.append(issues)
-    return found
+    the checks' run-wide `prepare` steps over all of `segments`; no metrics or signals."""
+    load_plugins()
+    results = features.compute(segments, settings, models, unit, oversized, scores=False)
+    return [r.issues for r in results]
 
 
 def build_result(
@@ -244,7 +243,9 @@ def build_result(
     """Risk and flags for every segment, then the run's summary and signatures."""
     flagging = risk.assess(results, preset=settings.preset, threshold=settings.threshold)
     segments = [r.segment for r in results]
-    corpus, sigs = metrics.corpus_scores(segments)
+    stats = [r.metric_stats for r in results]
+    have = all(s is not None for s in stats)
+    corpus, sigs = metrics.corpus_scores(segments, stats if have else None)  # type: ignore[arg-type]
     if corpus:
         sigs.update(metrics.sentence_signatures())
     summary = Summary(

@@ -284,3 +284,17 @@ def _no_mtqa_option_variables(monkeypatch: pytest.MonkeyPatch) -> None:
         if opt.env:
             monkeypatch.delenv(opt.env_var, raising=False)
     monkeypatch.setenv("MTQA_FAST", "1")
+
+
+# ---------------------------------------------------------------------------------------------
+# Caches (tests/test_result_cache.py): every test gets its own empty $MTQA_CACHE, so the CLI's
+# feature and retranslation caches never read what another test (or the user) left there.
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_folder(tmp_path_factory, monkeypatch) -> None:
+    monkeypatch.setenv("MTQA_CACHE", str(tmp_path_factory.mktemp("mtqa-cache")))
+
+
+# ------------------------------------ end of cache fixtures ------------------------------------

@@ -15,12 +15,12 @@ QA = Path(__file__).resolve().parents[1] / "qa"
 # Data flows down this list; a module may import its own layer and those above it here.
 LAYERS: list[tuple[str, ...]] = [
     ("qa", "qa.errors", "qa.model", "qa.lang", "qa.langdata", "qa.lexicon", "qa.data",
-     "qa.limits"),
+     "qa.limits", "qa.store"),
     ("qa.io",),
     ("qa.segment", "qa.align", "qa.documents"),
     ("qa.translate",),
     ("qa.signals", "qa.checks", "qa.runtime", "qa.metrics"),
-    ("qa.risk", "qa.fingerprint", "qa.store"),
+    ("qa.risk", "qa.fingerprint", "qa.features"),
     ("qa.report",),
     ("qa.pipeline", "qa.api", "qa.batch", "qa.config", "qa.cli", "qa.__main__"),
 ]  # fmt: skip

@@ -69,6 +69,7 @@ def _best_removal(
     "major",
     "A target sentence with no counterpart in the source",
     prepare=_embed_run,
+    batching_only=True,
 )
 def added_sentence(seg: Segment, ctx: Context) -> Iterator[Finding]:
     source, target = seg.source or "", seg.target or ""

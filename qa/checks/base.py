@@ -6,6 +6,14 @@ span and, where a check can emit more than one severity, which one. The runner t
 A check that needs run-wide preparation (the document's cast of people, one embedding batch)
 registers a `prepare(segments, ctx) -> state` step; the runner calls it once per run and hands
 the state back as `ctx.state`. Checks never print and never raise on odd text.
+
+What the feature cache (`qa/features.py`) may keep depends on what `prepare` does, so a check
+says it: no `prepare`, or one that only batches work (`batching_only=True`: added_sentence
+embeds every text at once) — findings depend on the segment alone; a `RunState` — findings
+depend on a state assembled from one JSON-able part per segment (entity: the people each
+source names), so parts are kept per segment and findings per state; any other `prepare` is
+opaque and its check runs again on every run. `version` (default: mtqa's) is part of the
+cache key: bump it when a check's findings change outside mtqa's own release.
 """
 
 from __future__ import annotations
@@ -14,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
+from qa import __version__
 from qa.checks.typology import category
 from qa.lang import is_japanese
 from qa.model import Issue, Segment, Severity
@@ -55,6 +64,19 @@ PrepareFn = Callable[[list[Segment], Context], Any]
 
 
 @dataclass(frozen=True)
+class RunState:
+    """A `prepare` step built from one part per segment: `part(segment)` (JSON-able: what the
+    segment contributes, e.g. the people its source names) and `combine(parts)`, the run's
+    state. Called like any `prepare`; a cache keeps the parts and rebuilds the state."""
+
+    part: Callable[[Segment], Any]
+    combine: Callable[[list[Any]], Any]
+
+    def __call__(self, segments: list[Segment], ctx: Context) -> Any:
+        return self.combine([self.part(s) for s in segments])
+
+
+@dataclass(frozen=True)
 class CheckInfo:
     name: str
     severity: Severity
@@ -66,6 +88,13 @@ class CheckInfo:
     # Every severity the check can emit (its default first).
     severities: tuple[Severity, ...] = ()
     prepare: PrepareFn | None = None
+    # The `prepare` step only batches work (findings depend on the segment alone).
+    batching_only: bool = False
+    version: str = __version__
+    # Signals whose in-process results the check reads, or whose running it asks about in
+    # `ctx.signals` (lm_span: lm_peak and the LM's analysis behind it): part of the feature
+    # cache's key, and computed again for the segments a cached run runs the check on.
+    reads_signals: tuple[str, ...] = ()
 
 
 CHECKS: dict[str, CheckInfo] = {}
@@ -78,13 +107,19 @@ def register(
     any_script: bool = False,
     also: tuple[Severity, ...] = (),
     prepare: PrepareFn | None = None,
+    batching_only: bool = False,
+    version: str = __version__,
+    reads_signals: tuple[str, ...] = (),
 ) -> Callable[[CheckFn], CheckFn]:
     """Register a check; `also` lists the other severities it may emit."""
 
     def deco(fn: CheckFn) -> CheckFn:
         if name in CHECKS and CHECKS[name].fn is not fn:
             raise ValueError(f"check {name!r} is registered twice")
-        CHECKS[name] = CheckInfo(name, severity, title, fn, any_script, (severity, *also), prepare)
+        CHECKS[name] = CheckInfo(
+            name, severity, title, fn, any_script, (severity, *also), prepare, batching_only,
+            version, reads_signals,
+        )  # fmt: skip
         return fn
 
     return deco
@@ -122,7 +157,16 @@ def run_checks(seg: Segment, contexts: dict[str, Context]) -> list[Issue]:
     japanese_target = is_japanese(seg.target or "")
     issues: list[Issue] = []
     for name, ctx in contexts.items():
-        info = CHECKS[name]
-        if info.any_script or not japanese_target:
-            issues.extend(to_issue(info, f) for f in info.fn(seg, ctx))
+        issues += run_check(CHECKS[name], seg, ctx, japanese_target)
     return issues
+
+
+def run_check(
+    info: CheckInfo, seg: Segment, ctx: Context, japanese_target: bool | None = None
+) -> list[Issue]:
+    """One prepared check on one segment (none on a Japanese target unless `any_script`)."""
+    if japanese_target is None:
+        japanese_target = is_japanese(seg.target or "")
+    if not info.any_script and japanese_target:
+        return []
+    return [to_issue(info, f) for f in info.fn(seg, ctx)]

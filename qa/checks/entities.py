@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from qa import lexicon
-from qa.checks.base import Context, Finding, register
+from qa.checks.base import Context, Finding, RunState, register
 from qa.model import Segment
 from qa.signals.dictionary import DEMONYMS, PREFIX
 
@@ -173,15 +173,26 @@ def present(e: Entity, have: set[str]) -> bool:
     return any(k in have or (len(k) >= PREFIX and k[:PREFIX] in have) for k in e.keys)
 
 
-def run_people(segments: list[Segment], ctx: Context) -> dict[str, str]:
-    """key -> surface of every person named in the run's sources (the document's cast),
-    gathered once per run: the check's `prepare` step."""
+def source_people(seg: Segment) -> list[tuple[list[str], str]]:
+    """(keys, English form) of each person the segment's source names: its part of the run's
+    cast (JSON-able, so the feature cache can keep it)."""
+    if not seg.source:
+        return []
+    return [(sorted(e.keys), e.english[0]) for e in entities(seg.source) if e.kind == "person"]
+
+
+def cast(parts: list[list[tuple[list[str], str]]]) -> dict[str, str]:
+    """key -> English form of every person named in the run's sources (the document's cast),
+    in first-mention order: a later mention of a shared key overrides an earlier one."""
     people: dict[str, str] = {}
-    for src in {s.source for s in segments if s.source}:
-        for e in entities(src):
-            if e.kind == "person":
-                people.update(dict.fromkeys(e.keys, e.english[0]))
+    for part in parts:
+        for keys, english in part:
+            people.update(dict.fromkeys(keys, english))
     return people
+
+
+# The check's `prepare` step: the cast, gathered once per run from each segment's part.
+run_people = RunState(part=source_people, combine=cast)
 
 
 @register(

@@ -20,7 +20,11 @@ from qa.signals.lm_model import least_likely_spans
 
 
 @register(
-    "lm_span", "minor", "Words the English LM finds very unlikely after the source", also=("major",)
+    "lm_span",
+    "minor",
+    "Words the English LM finds very unlikely after the source",
+    also=("major",),
+    reads_signals=("lm_peak",),  # the LM's analysis of the segment, made by that signal
 )
 def lm_span(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if "lm_peak" not in ctx.signals or ctx.models is None or not seg.has_both_sides:

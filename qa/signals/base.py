@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from qa import __version__
 from qa.model import Segment
 
 if TYPE_CHECKING:
@@ -25,18 +26,25 @@ class SignalInfo:
     higher_is_better: bool = True
     # Off unless asked for (`--enable NAME`): slow or needing an extra's download.
     opt_in: bool = False
+    # Part of the feature cache's key (default: mtqa's version): bump it when the values
+    # change outside mtqa's own release.
+    version: str = __version__
 
 
 SIGNALS: dict[str, SignalInfo] = {}
 
 
 def register(
-    name: str, title: str, higher_is_better: bool = True, opt_in: bool = False
+    name: str,
+    title: str,
+    higher_is_better: bool = True,
+    opt_in: bool = False,
+    version: str = __version__,
 ) -> Callable[[SignalFn], SignalFn]:
     def deco(fn: SignalFn) -> SignalFn:
         if name in SIGNALS and SIGNALS[name].fn is not fn:
             raise ValueError(f"signal {name!r} is registered twice")
-        SIGNALS[name] = SignalInfo(name, title, fn, higher_is_better, opt_in)
+        SIGNALS[name] = SignalInfo(name, title, fn, higher_is_better, opt_in, version)
         return fn
 
     return deco

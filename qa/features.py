@@ -1,0 +1,398 @@
+"""Per-segment features — sacrebleu metrics, signal values, check findings — computed once and
+kept between runs, so an unchanged re-run recomputes only risk and the report.
+
+One row per distinct segment content in `features.sqlite` (a `qa.store.Store`), keyed by
+sha256 of (what mtqa is: its version, a digest of its own code and data, the versions of the
+libraries behind the numbers) + (source, target, retranslation, reference). The row holds one
+entry per unit — `m:metrics`, `s:<signal>`, `c:<check>`, `p:<check>` (a check's part of the
+run state) — each with the fingerprint of everything else it depends on:
+
+- every unit: its name, registered `version` and function, and the models' identities (e5
+  runtime + weights + CPU precision, LM model + dtype: `Models.e5_identity`/`lm_identity`);
+- checks also: the glossary's content and the unit name ("paragraph", "sentence", "segment");
+- a check whose findings depend on the whole run (`entity`: the document's cast of people,
+  a `RunState`) also: a digest of that state, rebuilt each run from the parts kept per row.
+
+A unit runs only on the segments whose row lacks its current fingerprint, all of them in one
+batch (so e5 still batches), and the new entries are written in one transaction; a disabled
+unit's entries stay for when it is enabled again. Checks with an opaque `prepare` (none ship)
+run on every run. Values are JSON: floats round-trip exactly, and the uncached path goes
+through the same encoding, so a cached run's Result equals an uncached one's.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from qa import __version__, metrics
+from qa.align import Link
+from qa.checks.base import CHECKS, CheckInfo, Context, RunState, run_check
+from qa.errors import InputError
+from qa.fingerprint import mark
+from qa.lang import is_japanese
+from qa.model import Issue, Segment, SegmentResult
+from qa.signals.base import SignalInfo, active
+from qa.store import Store, default_dir
+
+if TYPE_CHECKING:
+    from qa.pipeline import Settings
+    from qa.runtime import Models
+
+DB_NAME = "features.sqlite"
+# Libraries whose version can move a number or a finding.
+LIBRARIES = ("sacrebleu", "fugashi", "unidic-lite", "unidic", "jamdict", "jamdict-data",
+             "symspellpy", "numpy")  # fmt: skip
+
+
+class FeatureCache:
+    """The feature rows of one cache file, and what the last run found and computed."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.computed: dict[str, int] = {}  # unit entry name -> segments computed, last run
+        self.lookups = 0
+        self.hits = 0
+
+    @classmethod
+    def default(cls, folder: Path | None = None) -> FeatureCache:
+        """`features.sqlite` in `folder` (default `$MTQA_CACHE` or `~/.cache/mtqa`)."""
+        return cls(Store((folder or default_dir()) / DB_NAME))
+
+
+@dataclass
+class _Rows:
+    """The distinct segments of a run with their (decoded) rows."""
+
+    keys: list[str]  # per segment
+    first: dict[str, Segment]  # row key -> its first segment
+    rows: dict[str, dict[str, list]]  # row key -> {entry name: [fingerprint, value]}
+    found: int = 0  # rows the cache had
+    dirty: set[str] = field(default_factory=set)
+
+    def missing(self, name: str, fp: str) -> list[str]:
+        """Rows without a sound entry for `name` at fingerprint `fp`."""
+        valid = _VALID.get(name[:2], lambda v: True)
+        return [
+            k
+            for k, row in self.rows.items()
+            if (e := row.get(name)) is None or e[0] != fp or not valid(e[1])
+        ]
+
+    def value(self, key: str, name: str) -> Any:
+        return self.rows[key][name][1]
+
+    def fill(self, name: str, fp: str, values: dict[str, Any]) -> None:
+        for k, v in values.items():
+            self.rows[k][name] = [fp, v]
+            self.dirty.add(k)
+
+
+def compute(
+    segments: list[Segment],
+    settings: Settings,
+    models: Models,
+    unit: str = "segment",
+    oversized: tuple[dict[str, Any], ...] = (),
+    scores: bool = True,
+) -> list[SegmentResult]:
+    """Metrics, signal values (unless not `scores`) and findings of every segment, from
+    `models.cache` where it has them; the rest computed (each unit once, over all the segments
+    it misses) and stored. Findings are then fingerprinted and marked against
+    `settings.ignore` (never cached: the ignore list is the user's)."""
+    store = models.cache.store if models.cache is not None else None
+    rows = _lookup(segments, store)
+    common = _models_id(models)
+    ran = frozenset(i.name for i in active(settings.disable, settings.enable))
+    # what a check may read besides its segment: the glossary, the unit's name, the models
+    # (and which of the signals it declares in `reads_signals` run: lm_span needs lm_peak)
+    checks_id = [sorted(settings.glossary.items()), unit, common]
+    ctx = Context(settings.glossary, unit, models, oversized, signals=ran)
+    computed: dict[str, int] = {}
+    done: dict[str, set[str]] = {}  # entry name -> rows computed in this process
+    signal_fp: dict[str, tuple[str, Callable]] = {}
+
+    def run_unit(
+        name: str, fp: str, fn: Callable[[list[Segment]], list[Any]], todo: list[str] | None = None
+    ) -> list[str]:
+        todo = rows.missing(name, fp) if todo is None else todo
+        if todo:
+            values = fn([rows.first[k] for k in todo])
+            rows.fill(name, fp, dict(zip(todo, values, strict=True)))
+            computed[name] = computed.get(name, 0) + len(todo)
+            done.setdefault(name, set()).update(todo)
+        return todo
+
+    def check_unit(info: CheckInfo, fp: str, fn: Callable[[list[Segment]], list[Any]]) -> None:
+        """A check's misses; first the signals it reads, where this process has not run them."""
+        todo = rows.missing(f"c:{info.name}", fp)
+        for sig in info.reads_signals if todo else ():
+            if sig in signal_fp:
+                fresh = [k for k in todo if k not in done.get(f"s:{sig}", set())]
+                run_unit(f"s:{sig}", *signal_fp[sig], todo=fresh)
+        run_unit(f"c:{info.name}", fp, fn, todo=todo)
+
+    signals = active(settings.disable, settings.enable) if scores else []
+    if scores:
+        run_unit("m:metrics", _fp("metrics", __version__), _metrics)
+    for info in signals:
+        signal_fp[info.name] = (_fp(*_unit_id(info), common), _signal(info, models))
+        run_unit(f"s:{info.name}", *signal_fp[info.name])
+    enabled = [info for n, info in CHECKS.items() if n not in set(settings.disable)]
+    opaque: dict[str, Context] = {}
+    for info in enabled:
+        fp = _fp(*_unit_id(info), checks_id, sorted(ran & set(info.reads_signals)))
+        if info.prepare is None or info.batching_only:
+            check_unit(info, fp, _check(info, ctx))
+        elif isinstance(info.prepare, RunState):
+            state = _run_state(info, info.prepare, rows, run_unit, segments)
+            fp = _fp(fp, _digest(state))
+            check_unit(info, fp, _check(info, replace(ctx, state=state), prepare=False))
+        else:
+            opaque[info.name] = replace(ctx, state=info.prepare(segments, ctx))
+    if store is not None and models.cache is not None:
+        store.put((k, _dumps(rows.rows[k])) for k in sorted(rows.dirty))
+        store.close()  # the last one out folds the WAL in; the next run reopens it
+        models.cache.computed = computed
+        models.cache.lookups, models.cache.hits = len(rows.rows), rows.found
+    return _results(segments, rows, signals, enabled, opaque, settings.ignore, scores)
+
+
+def cached_alignment(
+    models: Models, texts: list[Any], align: Callable[[], list[Link]]
+) -> list[Link]:
+    """The links of a document pair from the cache (one row per pair, keyed by its units'
+    texts, the retranslations, mtqa's code and e5's identity), else `align()`'s, stored."""
+    if models.cache is None:
+        return align()
+    store = models.cache.store
+    key = "align:" + _digest([_base_id(), models.e5_identity, texts])
+    row = store.get([key]).get(key)
+    if row is not None:
+        try:
+            return [Link(tuple(a), tuple(b)) for a, b in json.loads(row)]
+        except (ValueError, TypeError):
+            pass  # not a row mtqa wrote: align again and overwrite it
+    links = align()
+    store.put([(key, json.dumps([[list(lk.src), list(lk.tgt)] for lk in links]))])
+    return links
+
+
+# --- rows ------------------------------------------------------------------------------------
+
+
+def _lookup(segments: list[Segment], store: Store | None) -> _Rows:
+    base = _base_id()
+    keys = [_row_key(base, s) for s in segments]
+    first = {}
+    for k, s in zip(keys, segments, strict=True):
+        first.setdefault(k, s)
+    found = store.get(first) if store is not None else {}
+    rows: dict[str, dict[str, list]] = {}
+    for k in first:
+        row = _loads(found[k]) if k in found else None
+        rows[k] = row if row is not None else {}
+    return _Rows(keys, first, rows, found=len(found))
+
+
+def _row_key(base: str, s: Segment) -> str:
+    content = json.dumps([s.source, s.target, s.retranslation, s.reference], ensure_ascii=False)
+    return hashlib.sha256(f"{base}\0{content}".encode()).hexdigest()
+
+
+def _loads(text: str) -> dict[str, list] | None:
+    """A row as stored, or None when it is not one (then it is recomputed and overwritten)."""
+    try:
+        row = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(row, dict) or not all(
+        isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) for v in row.values()
+    ):
+        return None
+    return row
+
+
+def _dumps(row: dict[str, list]) -> str:
+    # insertion order kept (no sort_keys): scores and data come back in the order computed
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+
+
+# --- what a row and an entry are keyed by ----------------------------------------------------
+
+
+@cache
+def _base_id() -> str:
+    """mtqa's version, a digest of its code and data files, the libraries' versions."""
+    from qa.runtime import _version
+
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".json", ".tsv", ".txt") and path.is_file():
+            h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    h.update(" ".join(f"{lib}={_version(lib)}" for lib in LIBRARIES).encode())
+    return h.hexdigest()
+
+
+def _models_id(models: Models) -> list[str]:
+    try:
+        lm = models.lm_identity
+    except InputError:  # no LM to be had: the run takes the fast path
+        lm = "unavailable"
+    return [models.e5_identity, lm]
+
+
+def _unit_id(info: SignalInfo | CheckInfo) -> tuple[str, str, str]:
+    fn = getattr(info.fn, "__module__", "?") + "." + getattr(info.fn, "__qualname__", "?")
+    return info.name, info.version, fn
+
+
+def _fp(*parts: Any) -> str:
+    return _digest(parts)[:20]
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=_jsonable)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=repr)
+    if isinstance(value, tuple):
+        return list(value)
+    return repr(value)
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+def _metrics(segments: list[Segment]) -> list[dict[str, dict]]:
+    """sacrebleu's statistics of each segment and the sentence scores they give."""
+    stats = [_plain(row) for row in metrics.segment_stats(segments)]
+    return [{"scores": metrics.sentence_scores(row), "stats": row} for row in stats]
+
+
+def _signal(info: SignalInfo, models: Models) -> Callable[[list[Segment]], list[Any]]:
+    def fn(segments: list[Segment]) -> list[float | None]:
+        return [None if v is None else float(v) for v in info.fn(segments, models)]
+
+    return fn
+
+
+def _check(
+    info: CheckInfo, ctx: Context, prepare: bool = True
+) -> Callable[[list[Segment]], list[Any]]:
+    def fn(segments: list[Segment]) -> list[list]:
+        c = ctx
+        if prepare and info.prepare is not None:  # batching only: over the segments computed
+            c = replace(ctx, state=info.prepare(segments, ctx))
+        return [[_encode(i) for i in run_check(info, s, c)] for s in segments]
+
+    return fn
+
+
+def _run_state(
+    info: CheckInfo, prep: RunState, rows: _Rows, run_unit: Callable, segments: list[Segment]
+) -> Any:
+    """The state of a RunState check: each segment's part from its row (computed where
+    missing), combined in the run's segment order."""
+    name, fp = f"p:{info.name}", _fp(*_unit_id(info), "part")
+    run_unit(name, fp, lambda segs: [_plain(prep.part(s)) for s in segs])
+    try:
+        return prep.combine([rows.value(k, name) for k in rows.keys])
+    except Exception:  # a part in the cache that is not what `part` makes: make them all anew
+        rows.fill(name, fp, {k: _plain(prep.part(s)) for k, s in rows.first.items()})
+        return prep.combine([rows.value(k, name) for k in rows.keys])
+
+
+def _number(v: Any) -> bool:
+    return v is None or (isinstance(v, (int, float)) and not isinstance(v, bool))
+
+
+def _issue(v: Any) -> bool:
+    return (
+        isinstance(v, list)
+        and len(v) == 7
+        and all(isinstance(x, str) for x in v[:3])
+        and (v[3] is None or (isinstance(v[3], list) and len(v[3]) == 2))
+        and v[4] in ("source", "target")
+        and (v[5] is None or isinstance(v[5], dict))
+        and (v[6] is None or isinstance(v[6], str))
+    )
+
+
+# What a sound entry holds, by kind: a row that is valid JSON but not what mtqa writes
+# (another tool's, a hand edit) is a miss, recomputed and overwritten, never a crash.
+_VALID: dict[str, Callable[[Any], bool]] = {
+    "m:": lambda v: (
+        isinstance(v, dict)
+        and isinstance(v.get("scores"), dict)
+        and all(_number(x) for x in v["scores"].values())
+        and isinstance(v.get("stats"), dict)
+        and all(
+            x is None or (isinstance(x, list) and all(map(_number, x))) for x in v["stats"].values()
+        )
+    ),
+    "s:": _number,
+    "c:": lambda v: isinstance(v, list) and all(_issue(i) for i in v),
+}
+
+
+def _encode(i: Issue) -> list:
+    """An Issue as JSON: [check, severity, message, span, side, data, mqm]."""
+    span = list(i.span) if i.span is not None else None
+    return [i.check, i.severity, i.message, span, i.side, _plain(i.data), i.mqm]
+
+
+def _decode(v: list) -> Issue:
+    check, severity, message, span, side, data, mqm = v
+    return Issue(check, severity, message, tuple(span) if span else None, side, data, mqm)
+
+
+def _plain(value: Any) -> Any:
+    """The value as JSON gives it back (tuples become lists), so a computed value and a
+    cached one are the same object."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return json.loads(json.dumps(value, ensure_ascii=False))
+
+
+# --- results ---------------------------------------------------------------------------------
+
+
+def _results(
+    segments: list[Segment],
+    rows: _Rows,
+    signals: list[SignalInfo],
+    checks: list[CheckInfo],
+    opaque: dict[str, Context],
+    ignore: frozenset[str],
+    scores: bool,
+) -> list[SegmentResult]:
+    out = []
+    for seg, key in zip(segments, rows.keys, strict=True):
+        row = rows.rows[key]
+        r = SegmentResult(segment=seg)
+        if scores:
+            r.scores.update(row["m:metrics"][1]["scores"])
+            r.metric_stats = row["m:metrics"][1]["stats"]
+        for info in signals:
+            r.scores[info.name] = row[f"s:{info.name}"][1]
+        japanese_target = None
+        for info in checks:
+            if info.name in opaque:
+                if japanese_target is None:
+                    japanese_target = is_japanese(seg.target or "")
+                r.issues += run_check(info, seg, opaque[info.name], japanese_target)
+            else:
+                r.issues += [_decode(v) for v in row[f"c:{info.name}"][1]]
+        mark(r.issues, seg, ignore)
+        out.append(r)
+    return out
