@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from qa import __version__, metrics
 from qa.align import Link
-from qa.checks.base import CHECKS, CheckInfo, Context, RunState, run_check
+from qa.checks.base import CheckInfo, Context, RunState, in_order, run_check
 from qa.errors import InputError
 from qa.fingerprint import mark
 from qa.lang import is_japanese
@@ -143,7 +143,7 @@ def compute(
     for info in signals:
         signal_fp[info.name] = (_fp(*_unit_id(info), common), _signal(info, models))
         run_unit(f"s:{info.name}", *signal_fp[info.name])
-    enabled = [info for n, info in CHECKS.items() if n not in set(settings.disable)]
+    enabled = [info for info in in_order() if info.name not in set(settings.disable)]
     opaque: dict[str, Context] = {}
     for info in enabled:
         fp = _fp(*_unit_id(info), checks_id, sorted(ran & set(info.reads_signals)))

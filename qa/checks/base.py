@@ -140,15 +140,22 @@ def to_issue(info: CheckInfo, f: Finding) -> Issue:
     )
 
 
+def in_order() -> list[CheckInfo]:
+    """The registered checks in a fixed order — by module name, then as each module registers
+    them — whatever order their modules were imported in (a test that imports one check first
+    must not reorder another run's findings)."""
+    return sorted(CHECKS.values(), key=lambda info: info.fn.__module__)
+
+
 def prepare_checks(
     segments: list[Segment], ctx: Context, disabled: Iterable[str] = ()
 ) -> dict[str, Context]:
     """One Context per enabled check, holding its run-wide state."""
     skip = set(disabled)
     return {
-        name: replace(ctx, state=info.prepare(segments, ctx)) if info.prepare else ctx
-        for name, info in CHECKS.items()
-        if name not in skip
+        info.name: replace(ctx, state=info.prepare(segments, ctx)) if info.prepare else ctx
+        for info in in_order()
+        if info.name not in skip
     }
 
 

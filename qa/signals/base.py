@@ -54,7 +54,9 @@ def active(disabled: Iterable[str] = (), enabled: Iterable[str] = ()) -> list[Si
     """The signals a run computes: every one not disabled, opt-in ones only where enabled."""
     skip, asked = set(disabled), set(enabled)
     return [
-        info for n, info in SIGNALS.items() if n not in skip and (not info.opt_in or n in asked)
+        info
+        for info in sorted(SIGNALS.values(), key=lambda i: i.fn.__module__)  # not import order
+        if info.name not in skip and (not info.opt_in or info.name in asked)
     ]
 
 
