@@ -55,6 +55,14 @@ def max_bytes_from_env() -> int:
     return max(int(mb * 1024 * 1024), 64 * 1024)
 
 
+OPEN_RETRIES = 20  # about 10 s of waiting, on top of each attempt's busy_timeout
+
+
+def _busy(e: sqlite3.OperationalError) -> bool:
+    text = str(e).lower()
+    return "locked" in text or "busy" in text
+
+
 def warn(message: str) -> None:
     print(f"mtqa: warning: {message}", file=sys.stderr)
 
@@ -121,6 +129,18 @@ class Store:
     # --- SQLite -------------------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
+        # Two processes opening a new file at once can get SQLITE_BUSY from the journal-mode
+        # switch without the busy handler being asked (SQLite avoids a deadlock there): retry.
+        for attempt in range(OPEN_RETRIES):
+            try:
+                return self._open()
+            except sqlite3.OperationalError as e:
+                if attempt == OPEN_RETRIES - 1 or not _busy(e):
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _open(self) -> sqlite3.Connection:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._inode = _inode(self.path)  # what a damaged file is recognised by
