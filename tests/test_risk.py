@@ -33,7 +33,7 @@ def test_assess_gives_reasons_for_low_chrf() -> None:
     base = {f: mt.mean[i] for i, f in enumerate(mt.features)}
     good = result(**{**base, "chrf": 95.0, "bleu": 90.0, "ter": 5.0})
     bad = result(**{**base, "chrf": 12.0, "bleu": 1.0, "ter": 120.0})
-    summary = risk.assess([good, bad], preset="standard")
+    summary = risk.assess([good, bad], preset="strict")
     assert summary.risk_model in risk.load_models()
     assert bad.flagged and not good.flagged
     assert any("chrF 12 vs retranslation" in r for r in bad.reasons)
