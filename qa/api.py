@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from qa.config import read_env
 from qa.model import Result, Segment
 from qa.pipeline import Inputs, Settings, resolve_names, run
 from qa.runtime import Models
@@ -114,8 +115,9 @@ def _settings(
     level: str = "paragraph",
     fast: bool | None = None,
 ) -> Settings:
-    if fast is None:
-        fast = os.environ.get("MTQA_FAST", "").lower() in ("1", "true", "yes")
+    if fast is None:  # as the CLI reads it (qa/config.py: 1/0, true/false, yes/no, on/off)
+        env = read_env(os.environ, ("fast",))
+        fast = bool(env["fast"].value) if "fast" in env else False
     disabled, enabled = resolve_names(disable, enable)
     return Settings(
         preset=preset,

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from qa.model import Issue, Segment
+from qa.model import Segment
 
 # Longest text of one segment side that the checks and signals see. Ten times a long
 # paragraph of Japanese prose; a field longer than this is data, not a sentence to review.
@@ -106,8 +106,7 @@ def clip_segments(segments: list[Segment], limit: int = MAX_SEGMENT_CHARS) -> li
     """Cut every side longer than `limit` at a sentence boundary (in place) and say which.
 
     Readers that cannot split a segment (aligned lines, table rows, XLIFF units) call this and
-    put the notes in `meta["oversized"]`; the pipeline turns them into `oversized` findings
-    (`oversized_issues`)."""
+    put the notes in `meta["oversized"]`; the `oversized` check turns them into findings."""
     notes = []
     for seg in segments:
         for side in _SIDES:
@@ -122,15 +121,3 @@ def clip_segments(segments: list[Segment], limit: int = MAX_SEGMENT_CHARS) -> li
 def oversized_meta(notes: list[Oversized]) -> dict[str, Any]:
     """The reader's meta entry for `notes` (none when nothing was cut)."""
     return {"oversized": [n.to_dict() for n in notes]} if notes else {}
-
-
-def oversized_issues(meta: dict[str, Any]) -> dict[str, list[Issue]]:
-    """Segment id → `oversized` findings (major: a human must look at what was not checked),
-    from a reader's `meta["oversized"]`. For the pipeline to add to each segment's issues."""
-    out: dict[str, list[Issue]] = {}
-    for d in meta.get("oversized", ()):
-        note = Oversized(**d)
-        side = "source" if note.side == "source" else "target"
-        issue = Issue("oversized", "major", note.message(), span=None, side=side)
-        out.setdefault(note.id, []).append(issue)
-    return out

@@ -19,7 +19,7 @@ cache key: bump it when a check's findings change outside mtqa's own release.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from qa import __version__
@@ -145,27 +145,6 @@ def in_order() -> list[CheckInfo]:
     them — whatever order their modules were imported in (a test that imports one check first
     must not reorder another run's findings)."""
     return sorted(CHECKS.values(), key=lambda info: info.fn.__module__)
-
-
-def prepare_checks(
-    segments: list[Segment], ctx: Context, disabled: Iterable[str] = ()
-) -> dict[str, Context]:
-    """One Context per enabled check, holding its run-wide state."""
-    skip = set(disabled)
-    return {
-        info.name: replace(ctx, state=info.prepare(segments, ctx)) if info.prepare else ctx
-        for info in in_order()
-        if info.name not in skip
-    }
-
-
-def run_checks(seg: Segment, contexts: dict[str, Context]) -> list[Issue]:
-    """Every prepared check on one segment, in registry order."""
-    japanese_target = is_japanese(seg.target or "")
-    issues: list[Issue] = []
-    for name, ctx in contexts.items():
-        issues += run_check(CHECKS[name], seg, ctx, japanese_target)
-    return issues
 
 
 def run_check(

@@ -58,13 +58,3 @@ def active(disabled: Iterable[str] = (), enabled: Iterable[str] = ()) -> list[Si
         for info in sorted(SIGNALS.values(), key=lambda i: i.fn.__module__)  # not import order
         if info.name not in skip and (not info.opt_in or info.name in asked)
     ]
-
-
-def run_signals(
-    segments: list[Segment],
-    models: Models,
-    disabled: Iterable[str] = (),
-    enabled: Iterable[str] = (),
-) -> dict[str, list[float | None]]:
-    """Every active signal's values for `segments`."""
-    return {info.name: info.fn(segments, models) for info in active(disabled, enabled)}

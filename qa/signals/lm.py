@@ -61,10 +61,6 @@ class LM:
         """The analysis of `seg` if this LM has made it (never computes)."""
         return self.analyses.get(_item(seg)) if seg.has_both_sides else None
 
-    def score(self, items: list[tuple[str, str]]) -> list[float]:
-        """Mean log-probability of each (prompt, English) pair."""
-        return self.scorer.score(items)
-
 
 def _item(seg: Segment) -> tuple[str, str]:
     return PROMPT.format(source=(seg.source or "").strip()), (seg.target or "").strip()
