@@ -425,6 +425,12 @@ def _shown(b) -> list[str]:
     )
 
 
+def _png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR"
+    return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+
+
 def test_browser_loads_without_network_and_screenshots(page, tmp_path):
     assert page.evaluate("document.querySelectorAll('article.seg').length") == 7
     assert page.evaluate("document.getElementById('status').textContent") == (
@@ -432,7 +438,9 @@ def test_browser_loads_without_network_and_screenshots(page, tmp_path):
     )
     shot = page.screenshot(tmp_path / "report.png")
     full = page.screenshot(tmp_path / "report-full.png", full_page=True)
-    assert shot.stat().st_size > 10_000 and full.stat().st_size > shot.stat().st_size
+    # PNG sizes in bytes depend on compression; the full page must be taller, not bigger
+    assert shot.stat().st_size > 10_000 and full.stat().st_size > 10_000
+    assert _png_size(full)[1] > _png_size(shot)[1], (_png_size(full), _png_size(shot))
     print(f"\nscreenshots: {shot} {full}")
     keep = os.environ.get("MTQA_ARTIFACTS")  # CI: a folder it uploads
     if keep:
