@@ -239,6 +239,26 @@ def test_unchanged_pairs_are_skipped(tmp_path: Path, capsys, monkeypatch) -> Non
     assert "3 pairs (3 checked, 0 unchanged, 0 failed)" in r.err
 
 
+def test_batch_fills_the_feature_cache_check_reads(tmp_path: Path, capsys, monkeypatch) -> None:
+    from qa.api import check_files
+    from qa.features import FeatureCache
+    from qa.runtime import Models
+
+    root = aligned_folder(tmp_path / "in", 2)
+    args = [root, "-o", tmp_path / "out", "--aligned", *FAST]
+    assert batch([*args, "--no-cache"], capsys, monkeypatch).code == 0
+    assert not (Path(os.environ["MTQA_CACHE"]) / "features.sqlite").exists()
+    assert batch([*args, "--preset", "strict"], capsys, monkeypatch).code == 0
+    cache = FeatureCache.default()
+    assert len(cache.store) == 8  # 2 pairs x 4 distinct segments
+
+    write(root / "doc01.en.txt", lines(1, 4)[1])  # one segment of doc01 edited
+    source, target = root / "doc01.ja.txt", root / "doc01.en.txt"
+    result = check_files(source, target, aligned=True, models=Models(None, cache=cache),
+                         disable=("e5_sim", "e5_match", "e5_retr", "added_sentence"))  # fmt: skip
+    assert result.segments and set(cache.computed.values()) == {1}, cache.computed
+
+
 def test_failed_pair_does_not_stop_the_batch(tmp_path: Path, capsys, monkeypatch) -> None:
     root = aligned_folder(tmp_path / "in", 2)
     write(root / "bad.ja.txt", ["猫", "犬"])

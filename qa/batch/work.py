@@ -54,11 +54,14 @@ class ModelSpec:
 
 
 def build_models(spec: ModelSpec) -> Models:
-    """One holder per worker: the translator loaded now, e5 and the LM on first use.
+    """One holder per worker: the translator loaded now, e5 and the LM on first use, and the
+    feature cache `mtqa check` uses (unless `--no-cache`): a pair with a few edited
+    segments recomputes only those, and a later `mtqa check` of a batch's pair is a re-run.
 
     The check and signal registries are loaded first: score order is registry order, which
     is import order, and a worker's first run would otherwise import the e5 signals (through
     the aligner's embedder) before the dictionary signal."""
+    from qa.features import FeatureCache
     from qa.pipeline import load_plugins
     from qa.translate import load_translator
 
@@ -75,7 +78,8 @@ def build_models(spec: ModelSpec) -> Models:
         max_new_tokens=spec.max_new_tokens,
         use_cache=spec.cache,
     )
-    return Models(translator, e5_runtime=spec.e5_runtime, lm_model=spec.lm_model)
+    features = FeatureCache.default() if spec.cache else None
+    return Models(translator, e5_runtime=spec.e5_runtime, lm_model=spec.lm_model, cache=features)
 
 
 @dataclass
