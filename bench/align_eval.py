@@ -34,6 +34,7 @@ class Synthetic:
     src: list[str]
     tgt: list[str]
     gold: set[Pair]
+    rts: list[str] | None = None  # retranslations of the source units, when measured with
 
 
 def load(data: Path) -> tuple[list[str], list[str], list[str]]:
@@ -52,9 +53,16 @@ def halves(docs: list[str]) -> dict[str, list[int]]:
 
 
 def perturb(
-    src: list[str], ref: list[str], foreign: list[str], rng: np.random.Generator
+    src: list[str],
+    ref: list[str],
+    foreign: list[str],
+    rng: np.random.Generator,
+    mt: list[str] | None = None,
 ) -> Synthetic:
-    """Apply deletions, insertions, merges and splits; return texts and gold links."""
+    """Apply deletions, insertions, merges and splits; return texts and gold links (and the
+    source units' retranslations, from `mt`, one per source line, when given)."""
+    given, mt = mt is not None, mt or src
+    r_out: list[str] = []
     s_out: list[str] = []
     t_out: list[str] = []
     gold: set[Pair] = set()
@@ -64,27 +72,31 @@ def perturb(
         si, ti = len(s_out), len(t_out)
         if r < 0.10:  # target deleted: omission
             s_out.append(src[i])
+            r_out.append(mt[i])
             gold.add(((si,), ()))
             i += 1
         elif r < 0.15 and i + 1 < len(src):  # two target lines merged: 2-1
             s_out += [src[i], src[i + 1]]
+            r_out += [mt[i], mt[i + 1]]
             t_out.append(ref[i] + " " + ref[i + 1])
             gold.add(((si, si + 1), (ti,)))
             i += 2
         elif r < 0.20 and i + 1 < len(src):  # two source lines merged: 1-2
             s_out.append(src[i] + src[i + 1])
+            r_out.append(mt[i] + " " + mt[i + 1])
             t_out += [ref[i], ref[i + 1]]
             gold.add(((si,), (ti, ti + 1)))
             i += 2
         else:
             s_out.append(src[i])
+            r_out.append(mt[i])
             t_out.append(ref[i])
             gold.add(((si,), (ti,)))
             i += 1
         if rng.random() < 0.10:  # a foreign line inserted: addition
             t_out.append(foreign[int(rng.integers(len(foreign)))])
             gold.add(((), (len(t_out) - 1,)))
-    return Synthetic(s_out, t_out, gold)
+    return Synthetic(s_out, t_out, gold, r_out if given else None)
 
 
 def build(data: Path, half: str, seed: int = 1) -> Synthetic:

@@ -42,10 +42,15 @@ class Link(NamedTuple):
 
 @dataclass(frozen=True)
 class AlignConfig:
-    """Penalties and weights; tuned on half of the WMT22 documents (bench/align_eval.py)."""
+    """Penalties and weights, tuned on half of the WMT22 documents: `skip`, `merge` and
+    `merge_surplus` one document at a time (bench/align_docs.py), the rest on documents
+    concatenated into one pair (bench/align_eval.py)."""
 
-    skip: float = 0.4  # cost of one unaligned unit: pairs less similar than 1 - 2*skip split up
-    merge: float = 0.15  # extra cost of a 2-1 or 1-2 link over two plain links' worth
+    skip: float = 0.6  # cost of one unaligned unit: pairs less similar than 1 - 2*skip split up
+    merge: float = 0.3  # extra cost of a 2-1 or 1-2 link over two plain links' worth
+    # A merge must match better than its better part alone: else it is a 1-1 link that has
+    # swallowed an omitted (or added) neighbour. Cost per unit of similarity it falls short.
+    merge_surplus: float = 2.0
     w_rt: float = 0.5  # share of the retranslation term (vs e5) when retranslations are given
     w_len: float = 0.05
     w_anchor: float = 0.1
@@ -55,6 +60,10 @@ class AlignConfig:
     len_sigma: float = 0.3  # std of log(ja/en) there
     same_sigma: float = 0.1  # untranslated target: as long as its source, give or take 10%
     band: int = 24  # initial half-width of the search band around the diagonal
+    # Background of a unit with no other unit to compare (a one-unit document): the mean
+    # and spread of same-document non-translation cosines on WMT22 (bench/align_docs.py).
+    e5_prior: tuple[float, float] = (0.804, 0.022)
+    rt_prior: tuple[float, float] = (0.262, 0.081)
     # Embed concatenated neighbours for merges (Vecalign) or average their vectors: on WMT22
     # synthetic documents the mean scored as well (bench/align_eval.py) with half the e5 calls.
     window_embeddings: bool = False
@@ -166,15 +175,26 @@ class Side:
     bg_rt: dict[int, tuple[np.ndarray, np.ndarray]]
 
 
-def _background_of(x: np.ndarray, other: np.ndarray, rng: np.random.Generator):
+def _background_of(
+    x: np.ndarray, other: np.ndarray, rng: np.random.Generator, prior: tuple[float, float]
+):
     idx = rng.choice(len(other), size=min(_MARGIN_SAMPLE, len(other)), replace=False)
-    cos = x @ other[idx].T
+    # Each unit's best match is left out: on a short document the sample is mostly the
+    # unit's own translation, which would pull its background up to itself (a correct pair
+    # then scores as unrelated and is split into an omission plus an addition).
+    cos = np.sort(x @ other[idx].T, axis=1)[:, :-1]
+    if cos.shape[1] == 0:
+        return np.full(len(x), prior[0]), np.full(len(x), max(prior[1], 0.04))
     # The spread is floored: with a handful of units the sample spread means nothing.
     return cos.mean(axis=1), np.maximum(cos.std(axis=1), 0.04)
 
 
 def _background(
-    x: np.ndarray, other: np.ndarray, other_ja: np.ndarray, rng: np.random.Generator
+    x: np.ndarray,
+    other: np.ndarray,
+    other_ja: np.ndarray,
+    rng: np.random.Generator,
+    prior: tuple[float, float],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Mean and spread of the cosines of each row of `x` with a sample of the other side,
     separately against its non-Japanese and its Japanese units.
@@ -188,10 +208,11 @@ def _background(
     mean, std = np.zeros((k, 2), dtype=np.float32), np.ones((k, 2), dtype=np.float32)
     if k == 0 or len(other) == 0:
         return mean, std
-    overall = _background_of(x, other, rng)
+    overall = _background_of(x, other, rng, prior)
     for col, members in enumerate((~other_ja, other_ja)):
         sub = other[members] if members.sum() >= 3 else other
-        mean[:, col], std[:, col] = _background_of(x, sub, rng) if sub is not other else overall
+        got = _background_of(x, sub, rng, prior) if sub is not other else overall
+        mean[:, col], std[:, col] = got
     return mean, std
 
 
@@ -273,15 +294,19 @@ def _build_sides(
     rts = retranslations
     sb = {1: _blocks(src, se1, rts), 2: _blocks(_windows(src, ""), se2, rts and _windows(rts, " "))}
     tb = {1: _blocks(tgt, te1, None), 2: _blocks(_windows(tgt, " "), te2, None)}
+    for side in (sb, tb):  # a heading merged with its neighbour is still a heading's block:
+        h = side[1].heading  # a heading does not merge into a body paragraph (half a penalty)
+        side[2].heading = h[:-1] | h[1:]
     rng = np.random.default_rng(0)
     s_ja, t_ja = sb[1].japanese, tb[1].japanese
-    s_mu = {k: _background(b.emb, tb[1].emb, t_ja, rng) for k, b in sb.items()}
-    t_mu = {k: _background(b.emb, sb[1].emb, s_ja, rng) for k, b in tb.items()}
+    pe, pr = cfg.e5_prior, cfg.rt_prior
+    s_mu = {k: _background(b.emb, tb[1].emb, t_ja, rng, pe) for k, b in sb.items()}
+    t_mu = {k: _background(b.emb, sb[1].emb, s_ja, rng, pe) for k, b in tb.items()}
     s_rt: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     t_rt: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     if rts is not None:
-        s_rt = {k: _background(b.rt_grams, tb[1].grams, t_ja, rng) for k, b in sb.items()}  # type: ignore[arg-type]
-        t_rt = {k: _background(b.grams, sb[1].rt_grams, s_ja, rng) for k, b in tb.items()}  # type: ignore[arg-type]
+        s_rt = {k: _background(b.rt_grams, tb[1].grams, t_ja, rng, pr) for k, b in sb.items()}  # type: ignore[arg-type]
+        t_rt = {k: _background(b.grams, sb[1].rt_grams, s_ja, rng, pr) for k, b in tb.items()}  # type: ignore[arg-type]
     return Side(sb, s_mu, s_rt), Side(tb, t_mu, t_rt)
 
 
@@ -315,8 +340,23 @@ def _cost_row(
     sim = link_similarity(s, ss, i - ss, t, ts, sl, cfg)
     # A merge is two units' worth of alignment: charge what two 1-1 links would, plus a fee.
     extra = cfg.merge if ss + ts > 2 else 0.0
+    if ss + ts > 2 and cfg.merge_surplus:
+        extra = extra + cfg.merge_surplus * np.maximum(_best_part(s, t, i, sl, move, cfg) - sim, 0)
     out[ok] = (1.0 - sim) * (ss + ts) / 2 + extra
     return out
+
+
+def _best_part(s: Side, t: Side, i: int, sl: slice, move: tuple[int, int], cfg: AlignConfig):
+    """The better 1-1 similarity of a merge's two parts (2-1: either source unit with the
+    target unit; 1-2: the source unit with either target unit)."""
+    if move == (2, 1):
+        parts = [link_similarity(s, 1, i - k, t, 1, sl, cfg) for k in (2, 1)]
+    else:  # (1, 2): target blocks of two start at sl.start; their units are j and j + 1
+        parts = [
+            link_similarity(s, 1, i - 1, t, 1, slice(sl.start + k, sl.stop + k), cfg)
+            for k in (0, 1)
+        ]
+    return np.maximum(*parts)
 
 
 def _take(rows: list[np.ndarray], band: _Band, r: int, cols: np.ndarray) -> np.ndarray:
