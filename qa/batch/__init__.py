@@ -35,6 +35,7 @@ from qa.batch.work import ModelSpec, Outcome
 from qa.errors import InputError
 from qa.model import Result
 from qa.pipeline import Settings
+from qa.progress import Bar
 
 __all__ = [
     "BatchInterrupted",
@@ -59,7 +60,7 @@ class BatchOptions:
     engine: str = "local"  # "local" | "ray"
     address: str | None = None  # ray: "auto" or "ray://host:port"; None starts a local Ray
     force: bool = False  # ignore the manifest: check every pair again
-    progress: bool | None = None  # None: a progress bar when stderr is a terminal
+    progress: bool | None = None  # None: a progress bar when stderr is a terminal; False: none
 
 
 @dataclass
@@ -289,38 +290,14 @@ def render_report(result: Result, fmt: str) -> str:
 
 @contextmanager
 def _progress(enabled: bool | None, total: int) -> Iterator[Callable[[int], None]]:
-    """A rich progress bar on stderr (pairs, with a running count of segments); nothing when
-    stderr is not a terminal, unless asked for."""
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    if enabled is False or (enabled is None and not console.is_terminal):
-        yield lambda segments: None
-        return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    with Progress(
-        TextColumn("checking pairs"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[segments]} segments"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("pairs", total=total, segments=0)
-        counted = [0]
+    """Pairs done on a progress bar (`qa.progress.Bar`), with a running count of segments."""
+    with Bar(enabled, unit="pairs") as bar:
+        counts = [0, 0]  # pairs, segments
 
         def advance(segments: int) -> None:
-            counted[0] += segments
-            bar.update(task, advance=1, segments=counted[0])
+            counts[0] += 1
+            counts[1] += segments
+            bar("checking pairs", counts[0], total, f"pairs, {counts[1]:,} segments")
 
+        bar("checking pairs", 0, total)
         yield advance
