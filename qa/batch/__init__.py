@@ -32,7 +32,7 @@ from qa.batch.output import write_file
 from qa.batch.pairs import MANIFEST_NAME, Discovery, Pair, find_pairs
 from qa.batch.summary import SUMMARY_FILES, pair_row, write_summaries
 from qa.batch.work import ModelSpec, Outcome
-from qa.errors import InputError
+from qa.errors import InputError, Interrupted
 from qa.model import Result
 from qa.pipeline import Settings
 from qa.progress import Bar
@@ -82,7 +82,7 @@ class BatchSummary:
         return sum(r["segments"] or 0 for r in self.rows)
 
 
-class BatchInterrupted(Exception):
+class BatchInterrupted(Interrupted):
     """Ctrl-C during a batch: finished pairs are kept (reports and manifest), the rest not."""
 
 
@@ -148,7 +148,7 @@ def run_batch(
         except KeyboardInterrupt:
             done = len(skipped) + len(checked) + len(failed)
             raise BatchInterrupted(
-                f"interrupted: {done} of {len(found.pairs)} pairs done; their reports are in "
+                f"interrupted after {done} of {len(found.pairs)} pairs; their reports are in "
                 f"{outdir}; run the same command again to check the rest"
             ) from None
 
