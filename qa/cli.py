@@ -203,7 +203,7 @@ def check(
     )
     fmt_in = input_format.value if input_format else None
     inputs = Inputs(source, target, o["aligned"], retranslation, input_format=fmt_in)
-    with Bar(False if quiet else None) as bar:
+    with Bar(False if o["quiet"] else None) as bar:
         try:
             translator = _translator(o) if retranslation is None else None
             features = FeatureCache.default() if o["cache"] else None

@@ -286,6 +286,8 @@ def _stage(entry: str) -> str:
     kind, name = entry.split(":", 1)
     if kind == "m":
         return "metrics"
+    if kind == "p":  # a check's part of the run state (`entity`: the document's cast)
+        return f"preparing ({name})"
     if kind == "s":
         module = SIGNALS[name].fn.__module__ if name in SIGNALS else ""
         return f"{_STAGES.get(module, 'signals')} ({name})"
