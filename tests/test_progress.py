@@ -13,10 +13,13 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from qa.model import Segment
 from qa.pipeline import Settings, resolve_names, run
 from qa.progress import DELAY_S, Bar
 from qa.runtime import Models
@@ -39,9 +42,7 @@ LINE = re.compile(
 # --- the library -----------------------------------------------------------------------------
 
 
-def _segments(n: int):  # noqa: ANN202
-    from qa.model import Segment
-
+def _segments(n: int) -> list[Segment]:
     pairs = toy_pairs()
     return [Segment(str(i), *pairs[i]) for i in range(n)]
 
@@ -72,11 +73,25 @@ def test_where_says_how_far_the_work_got() -> None:
     assert bar.where() == "during embedding (e5_sim) after 1,200 of 2,008 segments"
 
 
-def _pty_stderr(monkeypatch) -> int:  # noqa: ANN001
-    """sys.stderr on a pseudo-terminal; returns the end to read what was drawn."""
+def test_stages_name_the_work() -> None:
+    from qa.features import _stage
+    from qa.pipeline import load_plugins
+
+    load_plugins()
+    assert _stage("s:e5_match") == "embedding (e5_match)" and _stage("s:lm") == "LM (lm)"
+    assert _stage("s:fluency") == "signals (fluency)" and _stage("m:metrics") == "metrics"
+    assert _stage("c:numbers") == "checks (numbers)"
+
+
+@contextmanager
+def _tty_stderr() -> Iterator[int]:
+    """sys.stderr on a pseudo-terminal (set in the test itself: pytest's capture resets
+    sys.stderr between setup and call); yields the end to read what was drawn."""
     main, tty = os.openpty()
-    monkeypatch.setattr(sys, "stderr", open(tty, "w", encoding="utf-8"))  # noqa: SIM115
-    return main
+    with open(tty, "w", encoding="utf-8") as f, pytest.MonkeyPatch.context() as m:
+        m.setattr(sys, "stderr", f)
+        yield main
+    os.close(main)
 
 
 def _drawn(fd: int) -> bytes:
@@ -86,19 +101,19 @@ def _drawn(fd: int) -> bytes:
     return out
 
 
-def test_a_bar_is_drawn_on_a_terminal_only_after_its_delay(monkeypatch) -> None:
-    main = _pty_stderr(monkeypatch)
-    with Bar(delay=60) as bar:  # work that ends before the delay: nothing drawn
-        bar("checks (numbers)", 5, 10)
-    assert _drawn(main) == b""
-    with Bar(delay=0) as bar:
-        bar("checks (numbers)", 5, 10)
-        time.sleep(0.5)
-    assert b"checks (numbers)" in _drawn(main)
-    with Bar(False, delay=0) as bar:  # --quiet
-        bar("checks (numbers)", 5, 10)
-        time.sleep(0.5)
-    assert _drawn(main) == b""
+def test_a_bar_is_drawn_on_a_terminal_only_after_its_delay() -> None:
+    with _tty_stderr() as main:
+        with Bar(delay=60) as bar:  # work that ends before the delay: nothing drawn
+            bar("checks (numbers)", 5, 10)
+        assert _drawn(main) == b""
+        with Bar(delay=0) as bar:
+            bar("checks (numbers)", 5, 10)
+            time.sleep(0.5)
+        assert b"checks (numbers)" in _drawn(main)
+        with Bar(False, delay=0) as bar:  # --quiet
+            bar("checks (numbers)", 5, 10)
+            time.sleep(0.5)
+        assert _drawn(main) == b""
 
 
 def test_no_bar_when_stderr_is_not_a_terminal(capsys) -> None:
