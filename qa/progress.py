@@ -56,6 +56,7 @@ class Bar:
             TimeRemainingColumn(),
             console=Console(stderr=True),
             transient=True,
+            redirect_stdout=False,  # stdout is the report's; warnings on stderr print above
         )
         self._task = self._bar.add_task("starting", total=None, detail=unit)
         self._timer = threading.Timer(delay, self._bar.start)
@@ -65,8 +66,8 @@ class Bar:
         if self._bar is not None:
             if stage != self.stage:  # a new stage: its own elapsed and remaining time
                 self._bar.reset(self._task, total=total, description=stage)
-            self._bar.update(self._task, completed=done, total=total,
-                             detail=detail or self.unit)  # fmt: skip
+            detail = detail or self.unit
+            self._bar.update(self._task, completed=done, total=total, detail=detail)
         self.stage, self.done, self.total = stage, done, total
 
     def where(self) -> str:
