@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from qa.errors import InputError
+from qa.errors import InputError, Interrupted
 
 if TYPE_CHECKING:
     from qa.config import Effective
+    from qa.translate.base import Translator
 
 app = typer.Typer(
     add_completion=False,
@@ -164,6 +165,7 @@ def check(
     isolated: Annotated[
         bool, typer.Option(help="Read no config file (MTQA_* variables still apply).")
     ] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Check a translation: retranslate, score, run checks, flag segments for review.
 
@@ -174,9 +176,9 @@ def check(
     from qa.fingerprint import read_ignore_file
     from qa.io.glossary import read_glossary
     from qa.pipeline import Inputs, Settings, resolve_names, run
+    from qa.progress import Bar
     from qa.report.table import print_table
     from qa.runtime import Models
-    from qa.translate import load_translator
 
     o = _effective(ctx)
     out_fmt = _output_format(o["format"], o.source("format") == "cli", output)
@@ -199,23 +201,15 @@ def check(
         ignore=ignored,
         fast=o["fast"],
     )
-    translator = None
-    if retranslation is None:
-        with o.blame("mt"):
-            translator = load_translator(
-                o["mt"],
-                backend=o["backend"],
-                device=o["device"],
-                beam=o["beam"],
-                batch_size=o["batch_size"],
-                max_new_tokens=o["max_new_tokens"],
-                use_cache=o["cache"],
-                mt_model=o["mt_model"],
-            )
     fmt_in = input_format.value if input_format else None
     inputs = Inputs(source, target, o["aligned"], retranslation, input_format=fmt_in)
-    features = FeatureCache.default() if o["cache"] else None
-    result = run(inputs, settings, Models(translator, cache=features))
+    with Bar(False if o["quiet"] else None) as bar:
+        try:
+            translator = _translator(o) if retranslation is None else None
+            features = FeatureCache.default() if o["cache"] else None
+            result = run(inputs, settings, Models(translator, cache=features, progress=bar))
+        except KeyboardInterrupt:
+            raise Interrupted(f"interrupted {bar.where()}; no report written") from None
     if result.summary.path.startswith("fast ("):  # the LM could not load: say so, once
         print(f"mtqa: warning: {result.summary.path}", file=sys.stderr)
     if out_fmt == "table" and output is None:
@@ -226,6 +220,22 @@ def check(
         _write(_report(result, out_fmt, source, show_all=o["all"]), output)
     if o["fail_on_flag"] and result.summary.flagged:
         raise typer.Exit(1)
+
+
+def _translator(o: Effective) -> Translator:
+    from qa.translate import load_translator
+
+    with o.blame("mt"):
+        return load_translator(
+            o["mt"],
+            backend=o["backend"],
+            device=o["device"],
+            beam=o["beam"],
+            batch_size=o["batch_size"],
+            max_new_tokens=o["max_new_tokens"],
+            use_cache=o["cache"],
+            mt_model=o["mt_model"],
+        )
 
 
 # `mtqa check` parameters whose names differ from their long option names (config keys).
@@ -332,7 +342,7 @@ def batch(
 ) -> None:
     """Check every pair of a folder: one report per pair, summary.json/.csv and index.html;
     unchanged pairs are skipped, an interrupted run resumes."""
-    from qa.batch import BatchInterrupted, BatchOptions, ModelSpec, run_batch
+    from qa.batch import BatchOptions, ModelSpec, run_batch
     from qa.fingerprint import read_ignore_file
     from qa.io.glossary import read_glossary
     from qa.pipeline import Settings, resolve_names
@@ -352,11 +362,7 @@ def batch(
                      threads=threads)  # fmt: skip
     options = BatchOptions(aligned, fmt.value, spec, jobs, engine.value, address, force,
                            progress=False if quiet else None)  # fmt: skip
-    try:
-        done = run_batch(folder, output, settings, options, log=_stderr)
-    except BatchInterrupted as e:
-        _stderr(f"mtqa: {e}")
-        raise typer.Exit(130) from None
+    done = run_batch(folder, output, settings, options, log=_stderr)
     for message in done.failed.values():
         _stderr(f"mtqa: error: {message}")
     if not quiet:
@@ -520,11 +526,15 @@ _ABORTS = (typer.Abort,)
 
 
 def main() -> None:
-    """Console entry point: user errors are one line on stderr and exit code 2."""
+    """Console entry point: user errors are one line on stderr and exit code 2; Ctrl-C is one
+    line saying how far the work got, exit code 130."""
     try:
         code = app(standalone_mode=False)
     except InputError as e:
         _fail(str(e))
+    except Interrupted as e:
+        _stderr(f"mtqa: {e}")
+        sys.exit(130)
     except _CLICK_ERRORS as e:
         if type(e).__name__ == "NoArgsIsHelpError":
             sys.exit(0)  # help was already printed
@@ -534,7 +544,8 @@ def main() -> None:
     except _ABORTS:
         _fail("aborted")
     except KeyboardInterrupt:
-        _fail("interrupted")
+        _stderr("mtqa: interrupted")
+        sys.exit(130)
     if isinstance(code, int):
         sys.exit(code)
 

@@ -81,6 +81,7 @@ _OPTIONS = (
     Option("format", "str", choices=("table", "json", "jsonl", "csv", "html", "xliff", "tmx")),
     Option("all", "bool", False),
     Option("fail_on_flag", "bool", False),
+    Option("quiet", "bool", False),  # no progress bar
 )
 OPTIONS: dict[str, Option] = {o.name: o for o in _OPTIONS}
 # What `mtqa check` reads from here (a command with fewer options passes its own names).

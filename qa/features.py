@@ -37,7 +37,8 @@ from qa.errors import InputError
 from qa.fingerprint import mark
 from qa.lang import is_japanese
 from qa.model import Issue, Segment, SegmentResult
-from qa.signals.base import SignalInfo, active
+from qa.progress import Report, silent
+from qa.signals.base import SIGNALS, SignalInfo, active
 from qa.store import Store, default_dir
 
 if TYPE_CHECKING:
@@ -103,8 +104,9 @@ def compute(
 ) -> list[SegmentResult]:
     """Metrics, signal values (unless not `scores`) and findings of every segment, from
     `models.cache` where it has them; the rest computed (each unit once, over all the segments
-    it misses) and stored. Findings are then fingerprinted and marked against
-    `settings.ignore` (never cached: the ignore list is the user's)."""
+    it misses) and stored, each reported to `models.progress` as it runs. Findings are then
+    fingerprinted and marked against `settings.ignore` (never cached: the ignore list is the
+    user's)."""
     store = models.cache.store if models.cache is not None else None
     rows = _lookup(segments, store)
     common = _models_id(models)
@@ -116,13 +118,16 @@ def compute(
     computed: dict[str, int] = {}
     done: dict[str, set[str]] = {}  # entry name -> rows computed in this process
     signal_fp: dict[str, tuple[str, Callable]] = {}
+    report = models.progress
 
     def run_unit(
         name: str, fp: str, fn: Callable[[list[Segment]], list[Any]], todo: list[str] | None = None
     ) -> list[str]:
         todo = rows.missing(name, fp) if todo is None else todo
         if todo:
+            report(_stage(name), 0, len(todo))
             values = fn([rows.first[k] for k in todo])
+            report(_stage(name), len(todo), len(todo))
             rows.fill(name, fp, dict(zip(todo, values, strict=True)))
             computed[name] = computed.get(name, 0) + len(todo)
             done.setdefault(name, set()).update(todo)
@@ -148,11 +153,11 @@ def compute(
     for info in enabled:
         fp = _fp(*_unit_id(info), checks_id, sorted(ran & set(info.reads_signals)))
         if info.prepare is None or info.batching_only:
-            check_unit(info, fp, _check(info, ctx))
+            check_unit(info, fp, _check(info, ctx, report))
         elif isinstance(info.prepare, RunState):
             state = _run_state(info, info.prepare, rows, run_unit, segments)
             fp = _fp(fp, _digest(state))
-            check_unit(info, fp, _check(info, replace(ctx, state=state), prepare=False))
+            check_unit(info, fp, _check(info, replace(ctx, state=state), report, prepare=False))
         else:
             opaque[info.name] = replace(ctx, state=info.prepare(segments, ctx))
     if store is not None and models.cache is not None:
@@ -272,6 +277,22 @@ def _jsonable(value: Any) -> Any:
 
 # --- units -----------------------------------------------------------------------------------
 
+# Signals whose module names the work a user waits for (`models.progress`'s stage).
+_STAGES = {"qa.signals.embed": "embedding", "qa.signals.lm": "LM"}
+
+
+def _stage(entry: str) -> str:
+    """What an entry's unit is doing, for progress: 'embedding (e5_sim)', 'checks (numbers)'."""
+    kind, name = entry.split(":", 1)
+    if kind == "m":
+        return "metrics"
+    if kind == "p":  # a check's part of the run state (`entity`: the document's cast)
+        return f"preparing ({name})"
+    if kind == "s":
+        module = SIGNALS[name].fn.__module__ if name in SIGNALS else ""
+        return f"{_STAGES.get(module, 'signals')} ({name})"
+    return f"checks ({name})"
+
 
 def _metrics(segments: list[Segment]) -> list[dict[str, dict]]:
     """sacrebleu's statistics of each segment and the sentence scores they give."""
@@ -287,13 +308,18 @@ def _signal(info: SignalInfo, models: Models) -> Callable[[list[Segment]], list[
 
 
 def _check(
-    info: CheckInfo, ctx: Context, prepare: bool = True
+    info: CheckInfo, ctx: Context, progress: Report = silent, prepare: bool = True
 ) -> Callable[[list[Segment]], list[Any]]:
     def fn(segments: list[Segment]) -> list[list]:
         c = ctx
         if prepare and info.prepare is not None:  # batching only: over the segments computed
             c = replace(ctx, state=info.prepare(segments, ctx))
-        return [[_encode(i) for i in run_check(info, s, c)] for s in segments]
+        out = []
+        for n, s in enumerate(segments):
+            if n % 32 == 0:
+                progress(_stage(f"c:{info.name}"), n, len(segments))
+            out.append([_encode(i) for i in run_check(info, s, c)])
+        return out
 
     return fn
 

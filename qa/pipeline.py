@@ -18,6 +18,7 @@ from qa.io.read import read_segments
 from qa.io.retranslations import read_retranslations
 from qa.limits import clip_segments, oversized_meta
 from qa.model import Issue, Result, Segment, SegmentResult, Summary
+from qa.progress import Report, silent
 from qa.runtime import Models
 from qa.segment import LEVELS, oversized_units
 from qa.translate.base import Translator
@@ -91,14 +92,16 @@ def run(
     meta: dict[str, Any] | None = None,
 ) -> Result:
     """Check one input: the files `inputs` names, or the Segments given (with what their
-    reader reported in `meta`, e.g. the document level)."""
+    reader reported in `meta`, e.g. the document level). How far it has got goes to
+    `models.progress`."""
     load_plugins()  # registry order (the order of scores and findings) never hangs on imports
+    models.progress("reading", 0, None)
     if isinstance(inputs, Inputs):
         segments, meta = read_inputs(inputs, settings, models)
     else:
         segments, meta = inputs, dict(meta or {})
         meta.update(oversized_meta(clip_segments(segments)))  # what the readers do for files
-    retranslate(segments, models.translator)
+    retranslate(segments, models.translator, models.progress)
     chosen, path = choose_path(settings, models)
     unit = meta.get("level", "segment")
     oversized = tuple(meta.get("oversized", ()))
@@ -121,6 +124,7 @@ def choose_path(settings: Settings, models: Models) -> tuple[Settings, str]:
         return settings, "default" if "lm" in settings.enable else "fast"
     try:
         if models.cache is None:
+            models.progress("loading the LM", 0, None)
             models.lm  # noqa: B018 - loads it once, now, so a failure is known before the work
         else:
             models.lm_identity  # noqa: B018 - found, not loaded: a warm re-run never loads it
@@ -161,11 +165,12 @@ def read_documents(
     if inputs.retranslation is not None:
         rts = read_retranslations(inputs.retranslation, len(src))
     elif models.translator is not None:
-        rts = translate(models.translator, [s.text for s in src])
+        rts = translate(models.translator, [s.text for s in src], models.progress)
 
     def embed(texts: list[str]):  # noqa: ANN202 - e5 loads only if the aligner runs
         return models.embedder.matrix(texts)
 
+    models.progress("aligning", 0, None)
     links = features.cached_alignment(
         models,
         [[s.text for s in src], [t.text for t in tgt], rts],
@@ -192,17 +197,23 @@ def read_documents(
     return segments, meta
 
 
-def translate(translator: Translator, texts: list[str]) -> list[str]:
+def translate(translator: Translator, texts: list[str], progress: Report = silent) -> list[str]:
     """The one place a run calls a translator."""
-    return translator.translate(texts)
+    progress("retranslating", 0, len(texts))
+    out = translator.translate(texts)
+    progress("retranslating", len(texts), len(texts))
+    return out
 
 
-def retranslate(segments: list[Segment], translator: Translator | None) -> None:
+def retranslate(
+    segments: list[Segment], translator: Translator | None, progress: Report = silent
+) -> None:
     """Fill `retranslation` for segments that have a source and none yet."""
-    if translator is None:
-        return
     todo = [s for s in segments if s.retranslation is None and s.source and s.source.strip()]
-    for seg, text in zip(todo, translate(translator, [s.source or "" for s in todo]), strict=True):
+    if translator is None or not todo:
+        return
+    texts = translate(translator, [s.source or "" for s in todo], progress)
+    for seg, text in zip(todo, texts, strict=True):
         seg.retranslation = text
 
 

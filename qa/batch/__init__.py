@@ -32,9 +32,10 @@ from qa.batch.output import write_file
 from qa.batch.pairs import MANIFEST_NAME, Discovery, Pair, find_pairs
 from qa.batch.summary import SUMMARY_FILES, pair_row, write_summaries
 from qa.batch.work import ModelSpec, Outcome
-from qa.errors import InputError
+from qa.errors import InputError, Interrupted
 from qa.model import Result
 from qa.pipeline import Settings
+from qa.progress import Bar
 
 __all__ = [
     "BatchInterrupted",
@@ -59,7 +60,7 @@ class BatchOptions:
     engine: str = "local"  # "local" | "ray"
     address: str | None = None  # ray: "auto" or "ray://host:port"; None starts a local Ray
     force: bool = False  # ignore the manifest: check every pair again
-    progress: bool | None = None  # None: a progress bar when stderr is a terminal
+    progress: bool | None = None  # None: a progress bar when stderr is a terminal; False: none
 
 
 @dataclass
@@ -81,7 +82,7 @@ class BatchSummary:
         return sum(r["segments"] or 0 for r in self.rows)
 
 
-class BatchInterrupted(Exception):
+class BatchInterrupted(Interrupted):
     """Ctrl-C during a batch: finished pairs are kept (reports and manifest), the rest not."""
 
 
@@ -147,7 +148,7 @@ def run_batch(
         except KeyboardInterrupt:
             done = len(skipped) + len(checked) + len(failed)
             raise BatchInterrupted(
-                f"interrupted: {done} of {len(found.pairs)} pairs done; their reports are in "
+                f"interrupted after {done} of {len(found.pairs)} pairs; their reports are in "
                 f"{outdir}; run the same command again to check the rest"
             ) from None
 
@@ -289,38 +290,14 @@ def render_report(result: Result, fmt: str) -> str:
 
 @contextmanager
 def _progress(enabled: bool | None, total: int) -> Iterator[Callable[[int], None]]:
-    """A rich progress bar on stderr (pairs, with a running count of segments); nothing when
-    stderr is not a terminal, unless asked for."""
-    from rich.console import Console
-
-    console = Console(stderr=True)
-    if enabled is False or (enabled is None and not console.is_terminal):
-        yield lambda segments: None
-        return
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
-    with Progress(
-        TextColumn("checking pairs"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[segments]} segments"),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("pairs", total=total, segments=0)
-        counted = [0]
+    """Pairs done on a progress bar (`qa.progress.Bar`), with a running count of segments."""
+    with Bar(enabled, unit="pairs") as bar:
+        counts = [0, 0]  # pairs, segments
 
         def advance(segments: int) -> None:
-            counted[0] += segments
-            bar.update(task, advance=1, segments=counted[0])
+            counts[0] += 1
+            counts[1] += segments
+            bar("checking pairs", counts[0], total, f"pairs, {counts[1]:,} segments")
 
+        bar("checking pairs", 0, total)
         yield advance
