@@ -59,10 +59,19 @@ def test_missing_name_without_swap_is_major_only() -> None:
         ("米国と中国とロシアが合意した。", "The U.S., China and Russia agreed."),
         ("中国とロシアの首脳が会った。", "Chinese and Russian leaders met."),
         ("アメリカの大統領が来日した。", "The president of the United States came to Japan."),
+        ("スウェーデンのグミとイギリスの紅茶", "Swedish gummies and English tea"),
+        ("イギリスやアメリカでは", "in the U.K. and the U.S."),
     ],
 )
 def test_country_names_normalise(source: str, target: str) -> None:
     assert run(source, target) == []
+
+
+def test_kana_pieces_of_a_longer_word_are_not_names() -> None:
+    # MeCab splits ボイスロイド and ヒノヒカリ; their pieces ロイド/ヒカリ are JMnedict names
+    for source in ("実質ボイスロイド？", "佐賀県産ヒノヒカリの米"):
+        assert [e.surface for e in entities(source) if e.kind == "person"] == [], source
+    assert [e.surface for e in entities("ロイド氏が来た。")] == ["ロイド"]
 
 
 def test_country_names_missing_are_found() -> None:

@@ -111,12 +111,27 @@ def entities(source: str) -> list[Entity]:
     toks = lexicon.tokens(source)
     out = []
     for i, tok in enumerate(toks):
+        end = tok.start + len(tok.surface)
         kind, forms, min_len = _entity(toks, i)
         keys = _keys(forms, kind, min_len) if kind else frozenset()
-        if keys:
-            end = tok.start + len(tok.surface)
+        if keys and not _inside_a_word(source, tok.start, end):
             out.append(Entity(tok.surface, tok.start, end, kind, forms, keys))
     return out
+
+
+def _script(ch: str) -> str:
+    if "\u30a1" <= ch <= "\u30fa" or ch == "\u30fc":
+        return "katakana"
+    return "hiragana" if "\u3041" <= ch <= "\u3096" else ""
+
+
+def _inside_a_word(source: str, start: int, end: int) -> bool:
+    """A kana "name" glued to more kana of its script is a piece of a longer word that
+    MeCab split (ボイス|ロイド "voiceroid", ヒノ|ヒカリ a rice variety, おぎ|ぬま a surname)."""
+    script = _script(source[start])
+    before = source[start - 1] if start > 0 else ""
+    after = source[end] if end < len(source) else ""
+    return bool(script) and script in (_script(before), _script(after))
 
 
 # Words in Latin script in a Japanese source (reddit, Debian, Steam, Josef): names and
@@ -160,12 +175,12 @@ def _at_word_start(word: str, text: str) -> bool:
     return any(m.start() in starts for m in re.finditer(re.escape(word), joined))
 
 
-_US = re.compile(r"\bU\.S\.(?:A\.)?")
+_US = re.compile(r"\bU\.([SK])\.(?:A\.)?")  # U.S., U.S.A., U.K.
 
 
 def target_keys(target: str) -> set[str]:
     """Keys of target words, exact and by prefix (Russia/Russian, Ootani/Ohtani)."""
-    ws = [lexicon.romaji_key(w) for w in lexicon.words(_US.sub("US", target))]
+    ws = [lexicon.romaji_key(w) for w in lexicon.words(_US.sub(r"U\1", target))]
     return set(ws) | {w[:PREFIX] for w in ws if len(w) >= PREFIX}
 
 

@@ -37,11 +37,25 @@ DEMONYMS = {
     "america": {"american", "us", "usa", "united"},
     "united states": {"us", "usa", "american"},
     "france": {"french"},
-    "britain": {"british", "uk"},
+    "britain": {"british", "uk", "england", "english"},  # イギリス: "English tea" is usual
     "england": {"english", "british", "uk"},
     "netherlands": {"dutch"},
     "switzerland": {"swiss"},
     "korea": {"korean"},
+    "sweden": {"swedish", "swede", "swedes"},
+    "denmark": {"danish", "dane", "danes"},
+    "finland": {"finnish", "finn", "finns"},
+    "norway": {"norwegian"},
+    "spain": {"spanish", "spaniard"},
+    "greece": {"greek"},
+    "thailand": {"thai"},
+    "turkey": {"turkish", "turk"},
+    "poland": {"polish", "pole"},
+    "ireland": {"irish"},
+    "scotland": {"scottish", "scots"},
+    "wales": {"welsh"},
+    "philippines": {"filipino", "philippine"},
+    "new zealand": {"kiwi", "nz"},
 }
 
 
