@@ -72,10 +72,17 @@ def test_number_changed_is_critical_with_source_span() -> None:
         ("数十人が集まった", "Dozens of people gathered"),  # vague amount
         ("１日に２，３回ですね。", "Two or three times a day."),
         ("一般的に一緒に行く", "We usually go together"),  # 一般/一緒 are not numerals
+        ("FINAL FANTASY6 感想", "Thoughts on Final Fantasy VI"),  # Roman numerals
+        ("第2次世界大戦", "World War II"),
     ],
 )
 def test_numbers_accepts_faithful_renderings(source: str, target: str) -> None:
     assert run(numbers, source, target) == []
+
+
+def test_roman_numerals_must_match_and_words_are_not_numerals() -> None:
+    assert len(run(numbers, "ロッキー4を見た", "I watched Rocky VI")) == 1
+    assert len(run(numbers, "3回見た", "I saw it in CIVIL LIVE, I think")) == 1
 
 
 def test_number_word_changed_is_flagged() -> None:

@@ -168,6 +168,16 @@ _EN_NUM = re.compile(
 )
 
 
+# Upper-case Roman numerals of two letters or more (Final Fantasy VI, World War II, Part IV);
+# a lone I is the pronoun and a lone X or V too often a letter.
+_ROMAN = re.compile(r"\b(?=[IVX]{2,6}\b)(X{0,3})(IX|IV|V?I{0,3})\b")
+
+
+def _roman_value(m: re.Match[str]) -> int:
+    tail = {"IX": 9, "IV": 4}.get(m.group(2), m.group(2).count("I") + 5 * ("V" in m.group(2)))
+    return 10 * len(m.group(1)) + tail
+
+
 def _word_values(phrase: str) -> set[float]:
     """Values of a number-word phrase: "twenty-five" 25, "ten thousand" 10000, "May" 5."""
     words = [w for w in re.split(r"[\s-]+", phrase.lower()) if w and w != "and"]
@@ -199,6 +209,7 @@ def target_numbers(text: str) -> list[tuple[tuple[int, int], set[float], bool]]:
         # "802 billion" also counts as 802: the source may say 802Bcf.
         vals = {raw, raw * EN_SCALES[scale.lower()]} if scale else {raw}
         out.append((m.span(), vals, True))
+    out += [(m.span(), {float(_roman_value(m))}, False) for m in _ROMAN.finditer(text) if m.group()]
     return out
 
 
