@@ -54,6 +54,8 @@ def run(
                 links[r.segment.link] += 1
                 for check in {i.check for i in r.issues if i.severity in ("critical", "major")}:
                     fired[check] += 1
+                for check in {i.check for i in r.issues if i.severity == "critical"}:
+                    fired[check + " (critical findings)"] += 1
     return links, fired, n
 
 

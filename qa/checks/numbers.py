@@ -221,18 +221,32 @@ def _fmt(value: float) -> str:
     return f"{value:,.0f}" if value == int(value) else f"{value:,}"
 
 
-@register("numbers", "critical", "A number in the source is missing or different in the target")
+@register(
+    "numbers",
+    "critical",
+    "A number in the source is different in the target (critical) or missing (major)",
+    also=("major",),
+)
 def numbers(seg: Segment, ctx: Context) -> Iterator[Finding]:
+    # Precision first, as for names: a number the target renders differently is critical; one
+    # it leaves out entirely is major (a good translation may say "Christmas Day" for 25日).
     if not seg.source or not seg.target or not seg.source.strip() or not seg.target.strip():
         return
     found = [v for _, vals, _ in target_numbers(seg.target) for v in vals]
-    for n in source_numbers(seg.source):
-        if any(_close(a, t) for a in n.accepted for t in found):
-            continue
+    missing = [
+        n
+        for n in source_numbers(seg.source)
+        if not any(_close(a, t) for a in n.accepted for t in found)
+    ]
+    others = [seg.target[a:b] for (a, b) in _unmatched(seg, words=True)] if missing else []
+    for n in missing:
         shown = n.text if n.text == _fmt(n.value) else f"{n.text} ({_fmt(n.value)})"
-        yield Finding(
-            f"source has {shown} but the target has no matching number", span=n.span, side="source"
-        )
+        if others:
+            message = f"source has {shown} but the target has {', '.join(others)} instead"
+            yield Finding(message, span=n.span, side="source", severity="critical")
+        else:
+            message = f"source has {shown} but the target has no matching number"
+            yield Finding(message, span=n.span, side="source", severity="major")
 
 
 def _in_name(text: str, span: tuple[int, int]) -> bool:
@@ -243,20 +257,29 @@ def _in_name(text: str, span: tuple[int, int]) -> bool:
     return bool(re.fullmatch(r"[A-Za-z]-", before)) or before[-1:] == "/"
 
 
-@register("numbers_added", "major", "The target has a number that the source does not have")
-def numbers_added(seg: Segment, ctx: Context) -> Iterator[Finding]:
-    if not seg.source or not seg.target or not seg.source.strip() or not seg.target.strip():
-        return
+def _unmatched(seg: Segment, words: bool = False) -> list[tuple[int, int]]:
+    """Spans of the target's numerals (and with `words` its number words) that no number
+    of the source accounts for (not 0 or 1, not part of a name or code)."""
+    assert seg.source is not None and seg.target is not None
     known = {a for n in source_numbers(seg.source, owed_only=False) for a in n.accepted}
     # Digits the tagger glued to letters (１０Ｗ, 5800X) still count as the source's numbers.
     plain = seg.source.translate(FULLWIDTH_TO_ASCII)
     known.update(float(d) for d in re.findall(r"\d+(?:\.\d+)?", plain))
+    out = []
     for span, values, is_numeral in target_numbers(seg.target):
         # Only numerals: words like "one"/"first"/"both" are routinely added by translators.
-        if not is_numeral or any(v in (0, 1) for v in values) or _in_name(seg.target, span):
+        if not (is_numeral or words) or values <= {0.0, 1.0} or _in_name(seg.target, span):
             continue
-        if any(_close(v, k) for v in values for k in known):
-            continue
+        if not any(_close(v, k) for v in values for k in known):
+            out.append(span)
+    return out
+
+
+@register("numbers_added", "major", "The target has a number that the source does not have")
+def numbers_added(seg: Segment, ctx: Context) -> Iterator[Finding]:
+    if not seg.source or not seg.target or not seg.source.strip() or not seg.target.strip():
+        return
+    for span in _unmatched(seg):
         yield Finding(
             f"target has {seg.target[span[0] : span[1]]} but the source has no matching number",
             span=span,
