@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -414,16 +415,22 @@ def _output_format(fmt: str | None, fmt_from_cli: bool, output: Path | None) -> 
     return found
 
 
-def _report(result, fmt: str, source: Path, show_all: bool = False) -> str | bytes:  # noqa: ANN001
-    """The report's text, or for xliff/tmx the input file's bytes with review marks."""
+def _report(
+    result,  # noqa: ANN001 - a qa.model.Result, imported lazily
+    fmt: str,
+    source: Path,
+    show_all: bool = False,
+) -> str | bytes | Iterable[str]:
+    """The report's text (in pieces for json, jsonl, csv), or for xliff/tmx the input file's
+    bytes with review marks."""
     if fmt == "table":
         from qa.report.files import to_table
 
         return to_table(result, show_all=show_all)
     if fmt not in ("xliff", "tmx"):
-        from qa.report import render
+        from qa.report import render_parts
 
-        return render(result, fmt)
+        return render_parts(result, fmt)
     if result.summary.input.get("input") not in ("xliff", "tmx"):
         raise InputError(f"--format {fmt} writes review marks back into an XLIFF or TMX input")
     from qa.report.writeback import write_back_file
@@ -431,7 +438,7 @@ def _report(result, fmt: str, source: Path, show_all: bool = False) -> str | byt
     return write_back_file(source, result.to_dict())
 
 
-def _write(data: str | bytes, output: Path | None) -> None:
+def _write(data: str | bytes | Iterable[str], output: Path | None) -> None:
     """To the file (atomically), or to stdout for no -o or `-o -`."""
     if output is not None and str(output) != "-":
         from qa.report import write_atomic
@@ -440,7 +447,8 @@ def _write(data: str | bytes, output: Path | None) -> None:
     elif isinstance(data, bytes):
         sys.stdout.buffer.write(data)
     else:
-        sys.stdout.write(data)
+        for part in [data] if isinstance(data, str) else data:
+            sys.stdout.write(part)
 
 
 def _guard_inputs(output: Path | None, inputs: list[Path | None]) -> None:

@@ -46,6 +46,9 @@ if TYPE_CHECKING:
     from qa.runtime import Models
 
 DB_NAME = "features.sqlite"
+# Segments a run computes at once (see `compute`): below qa/lexicon.py's cache sizes, above
+# the 2,008 WMT22 pairs the benchmarks check in one piece.
+CHUNK = 2500
 # Libraries whose version can move a number or a finding.
 LIBRARIES = ("sacrebleu", "fugashi", "unidic-lite", "unidic", "jamdict", "jamdict-data",
              "symspellpy", "numpy")  # fmt: skip
@@ -106,19 +109,56 @@ def compute(
     `models.cache` where it has them; the rest computed (each unit once, over all the segments
     it misses) and stored, each reported to `models.progress` as it runs. Findings are then
     fingerprinted and marked against `settings.ignore` (never cached: the ignore list is the
-    user's)."""
+    user's).
+
+    Past `CHUNK` segments this goes chunk by chunk, so that only one chunk's rows, entries and
+    batches exist at once (and qa/lexicon.py's caches, sized for a few thousand texts, keep
+    hitting): first what checks read from the whole run (a `RunState`'s parts, an opaque
+    `prepare`) over every segment, then each chunk computed, stored and made into results.
+    The values equal those of one pass over all segments, as a unit's value depends on its
+    segment alone (e5 and the LM batch differently then, as they do in a cached run)."""
     store = models.cache.store if models.cache is not None else None
+    stats: dict[str, Any] = {"computed": {}, "lookups": 0, "hits": 0}
+    states = None
+    if len(segments) > CHUNK:
+        states = _run_wide(segments, settings, models, unit, oversized, store, stats["computed"])
+    out: list[SegmentResult] = []
+    for start in range(0, len(segments), CHUNK):
+        chunk = segments[start : start + CHUNK]
+        report = _whole_run(models.progress, start, len(chunk), len(segments))
+        args = (settings, models, unit, oversized, scores, store, stats, states, report)
+        out += _chunk(chunk, *args)
+    if store is not None and models.cache is not None:
+        store.close()  # the last one out folds the WAL in; the next run reopens it
+        models.cache.computed = stats["computed"]
+        models.cache.lookups, models.cache.hits = stats["lookups"], stats["hits"]
+    return out
+
+
+def _chunk(
+    segments: list[Segment],
+    settings: Settings,
+    models: Models,
+    unit: str,
+    oversized: tuple[dict[str, Any], ...],
+    scores: bool,
+    store: Store | None,
+    stats: dict[str, Any],
+    states: dict[str, Any] | None,
+    report: Callable[[str, int, int], None],
+) -> list[SegmentResult]:
+    """`compute` on consecutive segments; `states`: the run-wide states of the checks that
+    have one (None: gathered from these segments, the whole run)."""
     rows = _lookup(segments, store)
     common = _models_id(models)
     ran = frozenset(i.name for i in active(settings.disable, settings.enable))
     # what a check may read besides its segment: the glossary, the unit's name, the models
     # (and which of the signals it declares in `reads_signals` run: lm_span needs lm_peak)
     checks_id = [sorted(settings.glossary.items()), unit, common]
-    ctx = Context(settings.glossary, unit, models, oversized, signals=ran)
-    computed: dict[str, int] = {}
+    ctx = _context(settings, models, unit, oversized)
+    computed: dict[str, int] = stats["computed"]
     done: dict[str, set[str]] = {}  # entry name -> rows computed in this process
     signal_fp: dict[str, tuple[str, Callable]] = {}
-    report = models.progress
 
     def run_unit(
         name: str, fp: str, fn: Callable[[list[Segment]], list[Any]], todo: list[str] | None = None
@@ -155,17 +195,92 @@ def compute(
         if info.prepare is None or info.batching_only:
             check_unit(info, fp, _check(info, ctx, report))
         elif isinstance(info.prepare, RunState):
-            state = _run_state(info, info.prepare, rows, run_unit, segments)
+            if states is None:
+                state = _run_state(info, info.prepare, rows, run_unit, segments)
+            else:
+                state = states[info.name]
             fp = _fp(fp, _digest(state))
             check_unit(info, fp, _check(info, replace(ctx, state=state), report, prepare=False))
         else:
-            opaque[info.name] = replace(ctx, state=info.prepare(segments, ctx))
-    if store is not None and models.cache is not None:
-        store.put((k, _dumps(rows.rows[k])) for k in sorted(rows.dirty))
-        store.close()  # the last one out folds the WAL in; the next run reopens it
-        models.cache.computed = computed
-        models.cache.lookups, models.cache.hits = len(rows.rows), rows.found
+            state = info.prepare(segments, ctx) if states is None else states[info.name]
+            opaque[info.name] = replace(ctx, state=state)
+    _store(rows, store)
+    stats["lookups"] += len(rows.rows)
+    stats["hits"] += rows.found
     return _results(segments, rows, signals, enabled, opaque, settings.ignore, scores)
+
+
+def _context(
+    settings: Settings, models: Models, unit: str, oversized: tuple[dict[str, Any], ...]
+) -> Context:
+    ran = frozenset(i.name for i in active(settings.disable, settings.enable))
+    return Context(settings.glossary, unit, models, oversized, signals=ran)
+
+
+def _whole_run(report: Callable[[str, int, int], None], start: int, size: int, total: int):
+    """A chunk's progress as the whole run's: `done` of `of` this chunk's units counts as
+    that share of its `size` segments, after the `start` segments of the chunks before."""
+    if size == total:
+        return report
+    return lambda stage, done, of: report(stage, start + done * size // max(of, 1), total)
+
+
+def _run_wide(
+    segments: list[Segment],
+    settings: Settings,
+    models: Models,
+    unit: str,
+    oversized: tuple[dict[str, Any], ...],
+    store: Store | None,
+    computed: dict[str, int],
+) -> dict[str, Any]:
+    """The run-wide state of each enabled check that has one, over all of `segments` (for a
+    run done in chunks): a `RunState` from its parts, read and stored chunk by chunk as
+    `_run_state` does for one; an opaque `prepare` called on all the segments."""
+    ctx = _context(settings, models, unit, oversized)
+    states: dict[str, Any] = {}
+    for info in in_order():
+        prep = info.prepare
+        if info.name in set(settings.disable) or prep is None or info.batching_only:
+            continue
+        if not isinstance(prep, RunState):
+            states[info.name] = prep(segments, ctx)
+            continue
+        try:
+            states[info.name] = prep.combine(_parts(info, prep, segments, store, computed))
+        except Exception:  # a part in the cache that is not what `part` makes: make them anew
+            parts = _parts(info, prep, segments, store, computed, fresh=True)
+            states[info.name] = prep.combine(parts)
+    return states
+
+
+def _parts(
+    info: CheckInfo,
+    prep: RunState,
+    segments: list[Segment],
+    store: Store | None,
+    computed: dict[str, int],
+    fresh: bool = False,
+) -> list[Any]:
+    """Every segment's part of a RunState check, chunk by chunk: from the cache (unless
+    `fresh`), else computed and stored."""
+    name, fp = f"p:{info.name}", _fp(*_unit_id(info), "part")
+    out: list[Any] = []
+    for start in range(0, len(segments), CHUNK):
+        rows = _lookup(segments[start : start + CHUNK], store)
+        todo = list(rows.rows) if fresh else rows.missing(name, fp)
+        rows.fill(name, fp, {k: _plain(prep.part(rows.first[k])) for k in todo})
+        if todo:
+            computed[name] = computed.get(name, 0) + len(todo)
+        out += [rows.value(k, name) for k in rows.keys]
+        _store(rows, store)
+    return out
+
+
+def _store(rows: _Rows, store: Store | None) -> None:
+    """The rows' new entries, in one transaction."""
+    if store is not None:
+        store.put((k, _dumps(rows.rows[k])) for k in sorted(rows.dirty))
 
 
 def cached_alignment(

@@ -7,6 +7,7 @@ Japanese) and other rule checks. Keep these signatures stable: other modules imp
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Kana, kanji (incl. extension A and compatibility), half-width katakana, iteration marks.
 _JA_LETTER = (
@@ -37,6 +38,7 @@ def japanese_ratio(text: str) -> float:
     return ja / total if total else 0.0
 
 
+@lru_cache(maxsize=8192)  # every check asks it of the target it checks
 def is_japanese(text: str, threshold: float = 0.5) -> bool:
     """True when most letters of `text` are Japanese."""
     return japanese_ratio(text) >= threshold

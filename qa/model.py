@@ -1,7 +1,8 @@
 """The records every stage shares: a Segment in, a Result out.
 
 Readers yield Segments; the pipeline attaches scores, issues and risk; every report format
-renders the same Result. Field names here are the stable JSON schema other tools read.
+renders the same Result. Field names here are the stable JSON schema other tools read. The
+per-segment records have slots: a big run holds a million of each.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ Severity = Literal["critical", "major", "minor"]
 SEVERITIES: tuple[Severity, ...] = ("critical", "major", "minor")
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     """One unit to check. Either side may be None (omission: no target; addition: no source)."""
 
@@ -37,7 +38,7 @@ class Segment:
         return bool(self.source and self.source.strip() and self.target and self.target.strip())
 
 
-@dataclass
+@dataclass(slots=True)
 class Issue:
     """A finding of one check. `span` is a [start, end) character range in `side`'s text."""
 
@@ -73,7 +74,7 @@ class Issue:
         return d
 
 
-@dataclass
+@dataclass(slots=True)
 class SegmentResult:
     segment: Segment
     scores: dict[str, float | None] = field(default_factory=dict)

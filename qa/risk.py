@@ -130,17 +130,20 @@ def threshold_for(model: RiskModel | None, preset: str, threshold: float | None)
 def assess(
     results: list[SegmentResult], preset: str = "standard", threshold: float | None = None
 ) -> Flagging:
-    """Fill risk, flagged, reasons and evidence in place; return how flagging was done."""
-    rows = [features(r) for r in results]
-    available = {k for x in rows for k, v in x.items() if v is not None}
+    """Fill risk, flagged, reasons and evidence in place; return how flagging was done.
+    Each segment's features are made anew in each pass rather than kept for all segments
+    at once (a big run's million dicts)."""
+    available: set[str] = set()
+    for r in results:
+        available.update(k for k, v in features(r).items() if v is not None)
     model = choose_model(available)
     cut = threshold_for(model, preset, threshold)
     # The "corpus median" in reasons describes the run's usable segments: a file with Japanese
     # paragraphs left in would otherwise set e5 medians at ~1.0 (a text matches itself).
-    usable = [x for r, x in zip(results, rows, strict=True) if not _critical(r)]
-    medians = _medians(usable or rows, model.features if model else ())
-    for r, x in zip(results, rows, strict=True):
-        _assess_one(r, x, model, cut, medians)
+    usable = [r for r in results if not _critical(r)]
+    medians = _medians(usable or results, model.features if model else ())
+    for r in results:
+        _assess_one(r, features(r), model, cut, medians)
     return Flagging(
         risk_model=model.name if model else None,
         risk_features=list(model.features) if model else [],
@@ -215,10 +218,11 @@ def active(r: SegmentResult) -> list[Issue]:
     return [i for i in r.issues if not i.ignored]
 
 
-def _medians(rows: list[dict], names: tuple[str, ...]) -> dict[str, float]:
-    out = {}
-    for f in names:
-        vals = [x[f] for x in rows if x.get(f) is not None]
-        if vals:
-            out[f] = statistics.median(vals)  # type: ignore[arg-type]
-    return out
+def _medians(results: list[SegmentResult], names: tuple[str, ...]) -> dict[str, float]:
+    values: dict[str, list[float]] = {f: [] for f in names}
+    for r in results:
+        x = features(r)
+        for f, vals in values.items():
+            if x.get(f) is not None:
+                vals.append(x[f])  # type: ignore[arg-type]
+    return {f: statistics.median(vals) for f, vals in values.items() if vals}

@@ -64,6 +64,20 @@ def test_the_library_reports_stages_to_its_callback_and_prints_nothing(capsys) -
     assert capsys.readouterr() == ("", "")
 
 
+def test_a_run_in_chunks_reports_the_whole_run(monkeypatch) -> None:
+    from qa import features
+
+    monkeypatch.setattr(features, "CHUNK", 15)  # 40 segments: chunks of 15, 15 and 10
+    disabled, _ = resolve_names(["e5", "added_sentence"], [])
+    reports: list[tuple[str, int, int | None]] = []
+    models = Models(progress=lambda *r: reports.append(r))
+    run(_segments(40), Settings(disable=disabled, fast=True), models)
+    for stage in ("metrics", "signals (fluency)", "checks (numbers)"):
+        counts = [(done, total) for s, done, total in reports if s == stage]
+        assert {t for _, t in counts} == {40} and counts[-1] == (40, 40), (stage, counts)
+        assert [d for d, _ in counts] == sorted(d for d, _ in counts) and (15, 40) in counts
+
+
 def test_where_says_how_far_the_work_got() -> None:
     bar = Bar(False)
     assert bar.where() == "while starting"

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from qa import features
 from qa import store as store_module
 from qa.features import FeatureCache, compute
 from qa.model import Segment
@@ -162,6 +163,42 @@ def test_a_source_that_changes_the_cast_recomputes_the_entity_findings(tmp_path:
     assert m.cache.computed["s:dict_coverage"] == 1  # the rest only for the new segment
 
 
+def cast_segments() -> list[Segment]:
+    """Toy pairs with a swapped name whose finding hangs on a source three chunks of 5 later,
+    a duplicate pair and a line cut to the analysers' size (the `oversized` check's notes)."""
+    swap = Segment("1", "習主席は北京で演説した。", "President Putin gave a speech in Beijing.")
+    late = Segment("17", "プーチン大統領も出席した。", "President Putin also attended.")
+    segs = [swap, *toy_segments(15), late, Segment("18", "猫が2つあります。", "There are 2 cats.")]
+    segs.append(replace(segs[5], id="19"))
+    for k, s in enumerate(segs, 1):
+        s.id = str(k)
+    return segs
+
+
+def test_a_run_in_chunks_equals_one_pass(tmp_path: Path, monkeypatch) -> None:
+    """Past features.CHUNK segments the units run chunk by chunk, the run-wide states (the
+    entity check's cast, oversized's notes) gathered over all of them first: the Result is
+    the one-pass Result, uncached, cold and warm."""
+    s = settings(FAST)
+    big = "長い文です。" * 1000  # 6,000 characters: cut, with a note the run hands the checks
+
+    def with_cut() -> list[Segment]:  # anew each time: a run cuts its segments in place
+        return [*cast_segments(), Segment("20", big, "A long sentence.")]
+
+    one_pass = as_json(with_cut(), s, fresh_models())
+    entity = [i for i in json.loads(one_pass)["segments"][0]["issues"] if i["check"] == "entity"]
+    assert [i["severity"] for i in entity] == ["critical"]  # the cast came from segment 17
+    assert '"oversized"' in one_pass
+    monkeypatch.setattr(features, "CHUNK", 5)
+    assert as_json(with_cut(), s, fresh_models()) == one_pass
+    cold = fresh_models(tmp_path)
+    assert as_json(with_cut(), s, cold) == one_pass
+    assert cold.cache.computed["c:entity"] == cold.cache.computed["p:entity"] == 19  # 1 repeat
+    warm = fresh_models(tmp_path)
+    assert as_json(with_cut(), s, warm) == one_pass
+    assert warm.cache.computed == {} and warm.cache.hits == warm.cache.lookups == 20
+
+
 def test_settings_glossary_and_versions_invalidate_what_they_affect(tmp_path: Path) -> None:
     segs = toy_segments(20)
     as_json(segs, settings(FAST), fresh_models(tmp_path))
@@ -278,7 +315,10 @@ def test_no_cache_bypasses_reads_and_writes(toy_files, tmp_path, capsys, monkeyp
     assert on.out == off.out
 
 
-def test_rows_that_are_json_but_not_mtqas_are_recomputed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("chunk", [None, 7], ids=["one-pass", "chunks"])
+def test_rows_that_are_json_but_not_mtqas_are_recomputed(tmp_path: Path, chunk, monkeypatch):
+    if chunk:
+        monkeypatch.setattr(features, "CHUNK", chunk)
     segs = toy_segments(20)
     clean = as_json(segs, settings(FAST), fresh_models(tmp_path))
     db = sqlite3.connect(tmp_path / "features.sqlite")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from qa import risk
@@ -63,6 +64,34 @@ def test_e5_cache_overflow_keeps_every_text_of_the_call() -> None:
     sims = small.similarity([(src, tgt), (src2, tgt2)])
     assert all(s is not None and s > 0.7 for s in sims)
     assert len(small.vectors) <= 4 and small.token_states([src, tgt2]) is not None
+
+
+class CountingE5:
+    """A stand-in runtime: 4 float16 token states of 8 dims (64 bytes) a text."""
+
+    has_token_states = True
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def encode(self, texts: list[str], prefix: str, layer: int):  # noqa: ANN201
+        self.seen += texts
+        vecs = [np.full(8, len(t), dtype=np.float32) for t in texts]
+        return vecs, [np.full((4, 8), len(t), dtype=np.float16) for t in texts]
+
+
+def test_e5_token_states_stay_within_their_bytes_and_are_computed_once() -> None:
+    """Chunk after chunk (features.CHUNK), the token states keep to `max_token_bytes`, and
+    e5_match after e5_sim on the same texts runs no second forward pass."""
+    small = Embedder(max_token_bytes=5 * 64)
+    small._runtime = fake = CountingE5()
+    models = Models()
+    models._embedder = small
+    for chunk in range(3):
+        segs = [Segment(str(i), f"猫{chunk}-{i}", f"cat {chunk} {i}") for i in range(2)]
+        assert None not in e5_sim(segs, models) and None not in e5_match(segs, models)
+        assert set(small.tokens) == {t for s in segs for t in (s.source, s.target)}
+    assert len(fake.seen) == len(set(fake.seen)) == 12
 
 
 def test_e5_missing_side_is_none_and_retranslation_optional() -> None:

