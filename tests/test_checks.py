@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from qa.checks.base import CHECKS
+from qa.checks.casing import lowercase_start
 from qa.checks.doubled import doubled_words
 from qa.checks.glossary import glossary
 from qa.checks.negation import (
@@ -212,6 +213,27 @@ def test_lost_question_mark_is_minor() -> None:
     assert issue.severity == "minor" and issue.span == (21, 22)
     assert run(punctuation_final, "何が違うのでしょうか？", "What's the difference?") == []
     assert run(punctuation_final, "かも ! ?", "Could it be?!") == []
+
+
+def test_whole_sentence_starting_in_lower_case_is_major() -> None:
+    src = "日に日に大きくなっています。"
+    [issue] = run(lowercase_start, src, "the rash is getting bigger every day.")
+    assert issue.severity == "major" and issue.span == (0, 3) and '"the"' in issue.message
+    assert len(run(lowercase_start, src, '"it grows," she said.')) == 1
+    assert run(lowercase_start, src, "The rash is getting bigger every day.") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("iOS 14.3が復元できる。", "iOS 14.3 can be restored."),  # a name with a capital inside
+        ("ファイルを開く", "open file"),  # a UI string: not a whole sentence
+        ("最大50%オフ！", "up to 50% off"),  # the target is no sentence either
+        ("", "lower case."),
+    ],
+)
+def test_lower_case_start_passes_names_and_fragments(source: str, target: str) -> None:
+    assert run(lowercase_start, source, target) == []
 
 
 def test_japanese_punctuation_in_english() -> None:

@@ -22,6 +22,7 @@ MQM: dict[str, str] = {
     "lm_span": "accuracy/mistranslation",
     "glossary": "terminology/wrong-term",
     "doubled_words": "fluency/grammar",
+    "lowercase_start": "fluency/spelling",
     "quotes_unbalanced": "fluency/punctuation",
     "quotes_spacing": "fluency/punctuation",
     "quotes_dropped": "fluency/punctuation",
