@@ -80,7 +80,9 @@ def test_a_run_embeds_all_candidate_sentences_in_one_pass(monkeypatch: pytest.Mo
     calls = []
     run_once = models.embedder._run
     monkeypatch.setattr(
-        models.embedder, "_run", lambda todo: (calls.append(len(todo)), run_once(todo))
+        models.embedder,
+        "_run",
+        lambda todo, wanted: (calls.append(len(todo)), run_once(todo, wanted)),
     )
     found = check_segments(added_sentence, segs, models=models)
     assert len(calls) == 1  # every segment's texts went into the first forward pass
