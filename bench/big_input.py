@@ -93,7 +93,7 @@ def main() -> None:
             lines = sum(1 for _ in f)
         print(
             f"{what}: {n:,} segments in {r['wall_s']:.1f} s wall ({r['cpu_s']:.1f} s CPU), "
-            f"{n / r['wall_s']:.0f} segments/s, peak RSS {r['rss_mb']:.0f} MB; report "
+            f"{n / r['wall_s']:.3g} segments/s, peak RSS {r['rss_mb']:.0f} MB; report "
             f"{out.stat().st_size / 1e6:.1f} MB, {lines:,} lines; load avg before {before}, "
             f"after {load_avg()}"
         )

@@ -22,6 +22,7 @@ through the same encoding, so a cached run's Result equals an uncached one's.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 from collections.abc import Callable
@@ -123,11 +124,19 @@ def compute(
     if len(segments) > CHUNK:
         states = _run_wide(segments, settings, models, unit, oversized, store, stats["computed"])
     out: list[SegmentResult] = []
-    for start in range(0, len(segments), CHUNK):
-        chunk = segments[start : start + CHUNK]
-        report = _whole_run(models.progress, start, len(chunk), len(segments))
-        args = (settings, models, unit, oversized, scores, store, stats, states, report)
-        out += _chunk(chunk, *args)
+    try:
+        for start in range(0, len(segments), CHUNK):
+            chunk = segments[start : start + CHUNK]
+            report = _whole_run(models.progress, start, len(chunk), len(segments))
+            args = (settings, models, unit, oversized, scores, store, stats, states, report)
+            out += _chunk(chunk, *args)
+            if states is not None:
+                # The results so far stay to the end: the collector need not walk them again
+                # after each chunk (at 100,000 segments that took a quarter of the time).
+                gc.freeze()
+    finally:
+        if states is not None:
+            gc.unfreeze()  # back in the oldest generation, collected as usual from now on
     if store is not None and models.cache is not None:
         store.close()  # the last one out folds the WAL in; the next run reopens it
         models.cache.computed = stats["computed"]
