@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.align_eval import CachedEmbedder, Synthetic, halves, load, perturb
+from bench.align_eval import CachedEmbedder, Synthetic, halves, load, perturb, score_pairs
 from qa.align import DEFAULT, AlignConfig, _gram_matrix, align
 
 Unit = tuple[str, str, str]  # source, reference, system output
@@ -67,30 +67,25 @@ def evaluate(
     syns: list[Synthetic], embed: CachedEmbedder, cfg: AlignConfig, with_rt: bool
 ) -> dict[str, float]:
     pairs = split = 0
-    pred_all, gold_all = [], set()
-    for k, syn in enumerate(syns):
+    pred_all: set = set()
+    gold_all: set = set()
+    s_off = t_off = 0  # one score over all documents: their units numbered one after another
+    for syn in syns:
         rts = syn.rts if with_rt else None
         links = align(syn.src, syn.tgt, retranslations=rts, embed=embed, config=cfg)
         paired = {s for s, t in syn.gold if len(s) == 1 and len(t) == 1}
         pairs += len(paired)
         split += sum(1 for lk in links if lk.kind == "1-0" and lk.src in paired)
-        # one score over all documents: the document number keeps their indices apart
-        pred_all += [((k, lk.src), (k, lk.tgt)) for lk in links]
-        gold_all |= {((k, s), (k, t)) for s, t in syn.gold}
-    m = _score(pred_all, gold_all)
+        pred_all |= {_shift(lk.src, lk.tgt, s_off, t_off) for lk in links}
+        gold_all |= {_shift(s, t, s_off, t_off) for s, t in syn.gold}
+        s_off, t_off = s_off + len(syn.src), t_off + len(syn.tgt)
+    m = score_pairs(pred_all, gold_all)
     m["split"] = split / max(pairs, 1)
     return m
 
 
-def _score(pred, gold) -> dict[str, float]:
-    def one_one(x):
-        return len(x[0][1]) == 1 and len(x[1][1]) == 1
-
-    p, g = set(pred), set(gold)
-    tp = len({x for x in p if one_one(x)} & {x for x in g if one_one(x)})
-    prec = tp / max(sum(map(one_one, p)), 1)
-    rec = tp / max(sum(map(one_one, g)), 1)
-    return {"F1": 2 * prec * rec / max(prec + rec, 1e-9), "exact": len(p & g) / max(len(g), 1)}
+def _shift(src: tuple[int, ...], tgt: tuple[int, ...], s_off: int, t_off: int):
+    return tuple(i + s_off for i in src), tuple(j + t_off for j in tgt)
 
 
 def report(name: str, runs: dict[str, list[Synthetic]], embed, cfg: AlignConfig) -> float:

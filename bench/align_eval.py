@@ -132,7 +132,11 @@ class CachedEmbedder:
 
 
 def score(pred: list[Link], gold: set[Pair]) -> dict[str, float]:
-    p = {(lk.src, lk.tgt) for lk in pred}
+    return score_pairs({(lk.src, lk.tgt) for lk in pred}, gold)
+
+
+def score_pairs(p: set[Pair], gold: set[Pair]) -> dict[str, float]:
+    """Precision/recall/F1 of the 1-1 links and the exact share of all gold links."""
     p11 = {x for x in p if len(x[0]) == 1 and len(x[1]) == 1}
     g11 = {x for x in gold if len(x[0]) == 1 and len(x[1]) == 1}
     tp = len(p11 & g11)

@@ -175,12 +175,12 @@ def _at_word_start(word: str, text: str) -> bool:
     return any(m.start() in starts for m in re.finditer(re.escape(word), joined))
 
 
-_US = re.compile(r"\bU\.([SK])\.(?:A\.)?")  # U.S., U.S.A., U.K.
+_DOTTED_US_UK = re.compile(r"\bU\.([SK])\.(?:A\.)?")  # U.S., U.S.A., U.K.
 
 
 def target_keys(target: str) -> set[str]:
     """Keys of target words, exact and by prefix (Russia/Russian, Ootani/Ohtani)."""
-    ws = [lexicon.romaji_key(w) for w in lexicon.words(_US.sub(r"U\1", target))]
+    ws = [lexicon.romaji_key(w) for w in lexicon.words(_DOTTED_US_UK.sub(r"U\1", target))]
     return set(ws) | {w[:PREFIX] for w in ws if len(w) >= PREFIX}
 
 
