@@ -90,7 +90,7 @@ class Models:
         device = os.environ.get(lm.DEVICE_ENV, "auto")
         gpu = Path("/dev/nvidiactl").exists() and os.environ.get("CUDA_VISIBLE_DEVICES") != ""
         return (
-            f"{_file_id(Path(where))} dtype={dtype} device={device} gpu={gpu} "
+            f"{_file_id(Path(where))} scoring={lm.SCORING} dtype={dtype} device={device} gpu={gpu} "
             f"transformers={_version('transformers')} torch={_version('torch')} {_cpu_flags()}"
         )
 

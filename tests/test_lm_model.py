@@ -84,11 +84,20 @@ def fp32(tiny_gemma: Path) -> m.LMScorer:
 
 def reference(s: m.LMScorer, prompt: str, english: str) -> list[float]:
     """Per-token log-probs of one text through the model's own forward (no padding)."""
+    return reference_with_entropy(s, prompt, english)[0]
+
+
+def reference_with_entropy(
+    s: m.LMScorer, prompt: str, english: str
+) -> tuple[list[float], list[float]]:
+    """Per-token log-probs and prediction entropies through the model's own forward."""
     ids, start = s.encode(prompt, english)
     with torch.no_grad():
         logits = s.model(input_ids=torch.tensor([ids])).logits[0].float()
     logp = torch.log_softmax(logits, -1)
-    return [float(logp[t - 1, ids[t]]) for t in range(start, len(ids))]
+    ent = -(logp.exp() * logp).sum(-1)
+    at = range(start, len(ids))
+    return [float(logp[t - 1, ids[t]]) for t in at], [float(ent[t - 1]) for t in at]
 
 
 def test_gguf_is_dequantized_once_then_loaded_from_the_cache(
@@ -155,8 +164,11 @@ def test_a_new_gguf_file_gets_a_new_cache(tiny_gguf: Path, tmp_path: Path) -> No
 
 def test_fp32_scores_equal_the_models_own_forward(fp32: m.LMScorer, monkeypatch) -> None:
     monkeypatch.setattr(m, "HEAD_ROWS", 5)  # several output-layer chunks per batch
+    monkeypatch.setattr(m, "NORM_ROWS", 3)  # and normalising slices that do not divide them
     for item, t in zip(ITEMS, fp32.token_logprobs(ITEMS), strict=True):
-        assert t.logprobs == pytest.approx(reference(fp32, *item), abs=1e-5)
+        logprobs, entropies = reference_with_entropy(fp32, *item)
+        assert t.logprobs == pytest.approx(logprobs, abs=1e-5)
+        assert t.entropies == pytest.approx(entropies, abs=1e-5)
     means = fp32.score(ITEMS)
     assert means == pytest.approx([sum(r) / len(r) for r in (reference(fp32, *i) for i in ITEMS)])
 

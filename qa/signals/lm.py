@@ -24,12 +24,12 @@ from typing import TYPE_CHECKING
 from qa.errors import InputError
 from qa.model import Segment
 from qa.signals.base import register
-from qa.signals.lm_model import PROMPT, LMScorer, TokenLogProbs, least_likely_spans
+from qa.signals.lm_model import PROMPT, SCORING, LMScorer, TokenLogProbs, least_likely_spans
 
 if TYPE_CHECKING:
     from qa.runtime import Models
 
-__all__ = ["LM", "MODEL_ENV", "PROMPT", "LMScorer", "lm", "lm_peak", "load_scorer"]
+__all__ = ["LM", "MODEL_ENV", "PROMPT", "SCORING", "LMScorer", "lm", "lm_peak", "load_scorer"]
 
 MODEL_ENV = "MTQA_LM_MODEL"
 DEVICE_ENV = "MTQA_LM_DEVICE"  # auto (CUDA when present), cpu, cuda
