@@ -64,11 +64,11 @@ def _train_spm(lines: list[str], vocab_size: int, **ids: int) -> bytes:
     return buf.getvalue()
 
 
-def _marian_tokenizer(out: Path, lines: list[str]):
+def _marian_tokenizer(out: Path, lines: list[str], vocab_size: int = 300):
     """opus-mt conventions (see DESIGN.md): </s>=0, <unk>=1, <pad>=last id, shared spm."""
     from transformers import MarianTokenizer
 
-    proto = _train_spm(lines, 300, eos_id=0, unk_id=1, bos_id=-1, pad_id=-1)
+    proto = _train_spm(lines, vocab_size, eos_id=0, unk_id=1, bos_id=-1, pad_id=-1)
     (out / "source.spm").write_bytes(proto)
     (out / "target.spm").write_bytes(proto)
     import sentencepiece as spm
@@ -84,8 +84,18 @@ def _marian_tokenizer(out: Path, lines: list[str]):
     )
 
 
-def build_tiny_marian(out: Path) -> Path:
-    """A random-init 2-layer d=64 MarianMTModel with an opus-mt style tokenizer.
+def build_tiny_marian(
+    out: Path,
+    lines: list[str] | None = None,
+    *,
+    vocab_size: int = 300,
+    d_model: int = 64,
+    layers: int = 2,
+    heads: int = 4,
+    ffn: int = 128,
+) -> Path:
+    """A random-init 2-layer d=64 MarianMTModel with an opus-mt style tokenizer (trained on
+    `lines`, the toy pairs by default); bench/ct2_vs_hf.py asks for opus-mt's own sizes.
 
     Random weights never emit </s>, so tests pass a small max_new_tokens. (Training it until
     it reads its source took minutes on a busy 2-core machine; the backends do not need it.)"""
@@ -93,17 +103,18 @@ def build_tiny_marian(out: Path) -> Path:
     from transformers import GenerationConfig, MarianConfig, MarianMTModel
 
     out.mkdir(parents=True, exist_ok=True)
-    tok = _marian_tokenizer(out, [line for pair in toy_pairs() for line in pair])
+    lines = lines or [line for pair in toy_pairs() for line in pair]
+    tok = _marian_tokenizer(out, lines, vocab_size)
     pad = tok.pad_token_id
     config = MarianConfig(
         vocab_size=pad + 1,
-        d_model=64,
-        encoder_layers=2,
-        decoder_layers=2,
-        encoder_attention_heads=4,
-        decoder_attention_heads=4,
-        encoder_ffn_dim=128,
-        decoder_ffn_dim=128,
+        d_model=d_model,
+        encoder_layers=layers,
+        decoder_layers=layers,
+        encoder_attention_heads=heads,
+        decoder_attention_heads=heads,
+        encoder_ffn_dim=ffn,
+        decoder_ffn_dim=ffn,
         max_position_embeddings=256,
         pad_token_id=pad,
         decoder_start_token_id=pad,
