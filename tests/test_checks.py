@@ -94,6 +94,17 @@ def test_number_left_out_is_major_and_changed_is_critical() -> None:
     assert changed.severity == "critical" and "26 instead" in changed.message
 
 
+def test_a_changed_ordinal_is_a_different_number() -> None:
+    [changed] = run(numbers, "12月25日に発表した。", "It was announced on December 26th.")
+    assert changed.severity == "critical" and "26 instead" in changed.message
+    assert run(numbers, "12月25日に発表した。", "It was announced on December 25th.") == []
+    # an ordinal the source does not have is added the way "first" is: not a finding
+    assert (
+        run(numbers_added, "今世紀最大の問題だ", "It is the biggest problem of the 21st century")
+        == []
+    )
+
+
 def test_number_word_changed_is_flagged() -> None:
     [issue] = run(numbers, "三人で来た", "The four of them came")
     assert issue.span == (0, 1) and issue.severity == "critical"

@@ -250,16 +250,22 @@ def numbers(seg: Segment, ctx: Context) -> Iterator[Finding]:
 
 
 def _in_name(text: str, span: tuple[int, int]) -> bool:
-    """Digits that are part of a name or code (Core i7, COVID-19, 24/7, 5800X) not an amount."""
+    """Digits that are part of a name or code (Core i7, COVID-19, 24/7, 5800X) not an amount;
+    an ordinal (26th, 3rd) is an amount."""
     before, after = text[max(0, span[0] - 2) : span[0]], text[span[1] : span[1] + 2]
-    if before[-1:].isalpha() or re.match(r"[A-Za-z]{2}", after) or after[:1] == "/":
+    named = re.match(r"[A-Za-z]{2}", after) and not _ordinal(text, span)
+    if before[-1:].isalpha() or named or after[:1] == "/":
         return True
     return bool(re.fullmatch(r"[A-Za-z]-", before)) or before[-1:] == "/"
 
 
+def _ordinal(text: str, span: tuple[int, int]) -> bool:
+    return bool(re.match(r"(?:st|nd|rd|th)(?![A-Za-z])", text[span[1] : span[1] + 3], re.I))
+
+
 def _unmatched(seg: Segment, words: bool = False) -> list[tuple[int, int]]:
-    """Spans of the target's numerals (and with `words` its number words) that no number
-    of the source accounts for (not 0 or 1, not part of a name or code)."""
+    """Spans of the target's numerals (and with `words` its number words and ordinals) that
+    no number of the source accounts for (not 0 or 1, not part of a name or code)."""
     assert seg.source is not None and seg.target is not None
     known = {a for n in source_numbers(seg.source, owed_only=False) for a in n.accepted}
     # Digits the tagger glued to letters (１０Ｗ, 5800X) still count as the source's numbers.
@@ -269,6 +275,8 @@ def _unmatched(seg: Segment, words: bool = False) -> list[tuple[int, int]]:
     for span, values, is_numeral in target_numbers(seg.target):
         # Only numerals: words like "one"/"first"/"both" are routinely added by translators.
         if not (is_numeral or words) or values <= {0.0, 1.0} or _in_name(seg.target, span):
+            continue
+        if not words and _ordinal(seg.target, span):  # "the 21st century": added like "first"
             continue
         if not any(_close(v, k) for v in values for k in known):
             out.append(span)
