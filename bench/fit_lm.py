@@ -1,9 +1,10 @@
 """Refit the risk models of the default path (with the English LM) and of runs that have a
-human reference, on the seeded 1/8 of the WMT22 documents that `fit_risk` scores the LM on,
-with the same document-grouped cross-validation, and store them in qa/data/risk_model.json
-beside the models `fit_risk` fits on all rows (which this leaves as they are).
+human reference, on the seeded 1/8 of the WMT22 documents that `fit_risk` scores the LM on
+(`--share 1`: on all of them), with the same document-grouped cross-validation, and store them
+in qa/data/risk_model.json beside the models `fit_risk` fits on all rows (which this leaves as
+they are).
 
-    python -m bench.fit_lm --data ../shared/data/wmt22-jaen
+    python -m bench.fit_lm --data ../shared/data/wmt22-jaen [--share 1]
 
 Models: `offline_lm` and `mt_lm` (the offline / with-retranslation features plus `lm` and
 `lm_peak`), `ref` and `ref_lm` (chrF, BLEU and TER of the target against the human reference
@@ -32,11 +33,11 @@ from qa.signals.base import active
 REF = ["chrf_ref", "bleu_ref", "ter_ref"]
 
 
-def subsample(data: wmt22.WMT22) -> list[int]:
-    """DA rows of the seeded 1/LM_SHARE of the documents (as fit_risk.lm_rows picks them)."""
+def subsample(data: wmt22.WMT22, share: int = fit_risk.LM_SHARE) -> list[int]:
+    """DA rows of the seeded 1/`share` of the documents (as fit_risk.lm_rows picks them)."""
     docs = sorted({r.doc_id for r in data.da})
     random.Random(0).shuffle(docs)
-    keep = set(docs[: len(docs) // fit_risk.LM_SHARE])
+    keep = set(docs[: len(docs) // share])
     return [i for i, r in enumerate(data.da) if r.doc_id in keep]
 
 
@@ -58,14 +59,18 @@ def rows_for(segs: list[Segment], models: Models, lm: bool) -> list[dict]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=wmt22.DEFAULT_DATA)
+    ap.add_argument(
+        "--share", type=int, default=fit_risk.LM_SHARE,
+        help="fit on 1/SHARE of the documents (1: all 23,326 rows, ~30 min on 2 cores)",
+    )  # fmt: skip
     args = ap.parse_args()
     data = wmt22.load(args.data)
-    idx = subsample(data)
+    idx = subsample(data, args.share)
     da = [data.da[i] for i in idx]
     y = np.array([r.raw < fit_risk.POOR_BELOW for r in da], int)
     models = Models()
-    off = [fit_risk.segments(data, "offline")[i] for i in idx]
-    mt = [fit_risk.segments(data, "mt")[i] for i in idx]
+    every = {mode: fit_risk.segments(data, mode) for mode in ("offline", "mt")}
+    off, mt = ([every[mode][i] for i in idx] for mode in ("offline", "mt"))
     ref = [
         Segment(s.id, s.source, s.target, reference=data.ref[r.line - 1])
         for s, r in zip(off, da, strict=True)

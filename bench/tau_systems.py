@@ -34,9 +34,10 @@ COLUMNS = {  # label: out-of-fold file of bench.fit_lm
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=wmt22.DEFAULT_DATA)
+    ap.add_argument("--share", type=int, default=fit_risk.LM_SHARE, help="as fit_lm was run")
     args = ap.parse_args()
     data = wmt22.load(args.data)
-    da = [data.da[i] for i in subsample(data)]
+    da = [data.da[i] for i in subsample(data, args.share)]
     z = np.array([r.z_mean for r in da])
     system = np.array([r.system for r in da])
     risks = {}
