@@ -230,7 +230,7 @@ def _fmt(value: float) -> str:
 def numbers(seg: Segment, ctx: Context) -> Iterator[Finding]:
     # Precision first, as for names: a number the target renders differently is critical; one
     # it leaves out entirely is major (a good translation may say "Christmas Day" for 25日).
-    if not seg.source or not seg.target or not seg.source.strip() or not seg.target.strip():
+    if not seg.has_both_sides:
         return
     found = [v for _, vals, _ in target_numbers(seg.target) for v in vals]
     missing = [
@@ -285,7 +285,7 @@ def _unmatched(seg: Segment, words: bool = False) -> list[tuple[int, int]]:
 
 @register("numbers_added", "major", "The target has a number that the source does not have")
 def numbers_added(seg: Segment, ctx: Context) -> Iterator[Finding]:
-    if not seg.source or not seg.target or not seg.source.strip() or not seg.target.strip():
+    if not seg.has_both_sides:
         return
     for span in _unmatched(seg):
         yield Finding(
