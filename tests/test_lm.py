@@ -32,30 +32,39 @@ def scorer(models: Models) -> lm.LMScorer:
     return models.lm.scorer
 
 
-def reference_score(s: lm.LMScorer, source: str, english: str) -> float:
-    """One text at a time through the model's own forward (soft-capped logits, no padding)."""
+def hf_model(folder: Path):  # noqa: ANN201 - the folder's model as transformers runs it
+    from transformers import AutoModelForCausalLM
+
+    return AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
+
+
+def reference_score(s: lm.LMScorer, hf, source: str, english: str) -> float:  # noqa: ANN001
+    """One text at a time through transformers' forward (soft-capped logits, no padding)."""
     ids, start = s.encode(lm.PROMPT.format(source=source), english)
     with torch.no_grad():
-        logits = s.model(input_ids=torch.tensor([ids])).logits[0]
+        logits = hf(input_ids=torch.tensor([ids])).logits[0]
     logp = torch.log_softmax(logits.float(), -1)
     return float(torch.stack([logp[t - 1, ids[t]] for t in range(start, len(ids))]).mean())
 
 
 def test_batched_scores_equal_one_at_a_time(
-    models: Models, scorer: lm.LMScorer, monkeypatch
+    models: Models, scorer: lm.LMScorer, tiny_gemma: Path, monkeypatch
 ) -> None:
+    hf = hf_model(tiny_gemma)
     monkeypatch.setattr(lm_model, "HEAD_ROWS", 5)  # several output-layer chunks per batch
     segs = [Segment(str(i), s, e) for i, (s, e) in enumerate(PAIRS)]
     got = lm.lm(segs, models)
     for (source, english), value in zip(PAIRS, got, strict=True):
-        assert value == pytest.approx(reference_score(scorer, source, english), abs=1e-4)
+        assert value == pytest.approx(reference_score(scorer, hf, source, english), abs=1e-4)
 
 
 def test_a_trained_lm_scores_its_english_above_a_swapped_one(
-    models: Models, scorer: lm.LMScorer
+    scorer: lm.LMScorer, tiny_gemma: Path, tmp_path: Path
 ) -> None:
+    from transformers import AutoTokenizer
+
     torch.manual_seed(0)
-    model = scorer.model.train()
+    model = hf_model(tiny_gemma).train()
     opt = torch.optim.Adam(model.parameters(), lr=0.02)
     ids, _ = scorer.encode(lm.PROMPT.format(source=PAIRS[0][0]), PAIRS[0][1])
     batch = torch.tensor([ids])
@@ -63,7 +72,9 @@ def test_a_trained_lm_scores_its_english_above_a_swapped_one(
         opt.zero_grad()
         model(input_ids=batch, labels=batch).loss.backward()
         opt.step()
-    model.eval()
+    model.save_pretrained(tmp_path / "trained")
+    AutoTokenizer.from_pretrained(tiny_gemma).save_pretrained(tmp_path / "trained")
+    models = Models(lm_model=str(tmp_path / "trained"))
     good, swapped = lm.lm(
         [
             Segment("1", PAIRS[0][0], PAIRS[0][1]),

@@ -6,6 +6,7 @@ of the tiny model trained for a few seconds on the toy pairs (for the span test)
 
 from __future__ import annotations
 
+import json
 import os
 import random
 from pathlib import Path
@@ -82,18 +83,28 @@ def fp32(tiny_gemma: Path) -> m.LMScorer:
     return m.LMScorer(str(tiny_gemma), device="cpu", dtype="float32")
 
 
-def reference(s: m.LMScorer, prompt: str, english: str) -> list[float]:
-    """Per-token log-probs of one text through the model's own forward (no padding)."""
-    return reference_with_entropy(s, prompt, english)[0]
+@pytest.fixture(scope="module")
+def hf(tiny_gemma: Path):  # noqa: ANN201 - the folder's model as transformers runs it
+    from transformers import AutoModelForCausalLM
+
+    return AutoModelForCausalLM.from_pretrained(tiny_gemma, dtype=torch.float32).eval()
+
+
+def reference(s: m.LMScorer, hf, prompt: str, english: str) -> list[float]:  # noqa: ANN001
+    """Per-token log-probs of one text through transformers' own forward (no padding)."""
+    return reference_with_entropy(s, hf, prompt, english)[0]
 
 
 def reference_with_entropy(
-    s: m.LMScorer, prompt: str, english: str
+    s: m.LMScorer,
+    hf,  # noqa: ANN001 - a transformers causal LM
+    prompt: str,
+    english: str,
 ) -> tuple[list[float], list[float]]:
-    """Per-token log-probs and prediction entropies through the model's own forward."""
+    """Per-token log-probs and prediction entropies through transformers' own forward."""
     ids, start = s.encode(prompt, english)
     with torch.no_grad():
-        logits = s.model(input_ids=torch.tensor([ids])).logits[0].float()
+        logits = hf(input_ids=torch.tensor([ids])).logits[0].float()
     logp = torch.log_softmax(logits, -1)
     ent = -(logp.exp() * logp).sum(-1)
     at = range(start, len(ids))
@@ -117,8 +128,8 @@ def test_gguf_is_dequantized_once_then_loaded_from_the_cache(
     assert {p.stat().st_mode & 0o777 for p in folder.iterdir()} == {0o666 & ~mask}
     assert cold.score(ITEMS) == warm.score(ITEMS)
     # The GGUF holds the folder model's float32 weights: the cache has them exactly.
-    direct = m.LMScorer(str(tiny_gemma), device="cpu", dtype="float32").model.state_dict()
-    cached = warm.model.state_dict()
+    direct = m.LMScorer(str(tiny_gemma), device="cpu", dtype="float32").model.w
+    cached = warm.model.w
     assert cached.keys() == direct.keys()
     assert all(torch.equal(cached[k], direct[k]) for k in direct)
     # ...and the tokenizer transformers builds from the GGUF (its merges rebuilt from the
@@ -162,15 +173,56 @@ def test_a_new_gguf_file_gets_a_new_cache(tiny_gguf: Path, tmp_path: Path) -> No
     assert m.gguf_cache_dir(tiny_gguf, "bfloat16", tmp_path) != a
 
 
-def test_fp32_scores_equal_the_models_own_forward(fp32: m.LMScorer, monkeypatch) -> None:
+def test_fp32_scores_equal_the_models_own_forward(fp32: m.LMScorer, hf, monkeypatch) -> None:
     monkeypatch.setattr(m, "HEAD_ROWS", 5)  # several output-layer chunks per batch
     monkeypatch.setattr(m, "NORM_ROWS", 3)  # and normalising slices that do not divide them
     for item, t in zip(ITEMS, fp32.token_logprobs(ITEMS), strict=True):
-        logprobs, entropies = reference_with_entropy(fp32, *item)
+        logprobs, entropies = reference_with_entropy(fp32, hf, *item)
         assert t.logprobs == pytest.approx(logprobs, abs=1e-5)
         assert t.entropies == pytest.approx(entropies, abs=1e-5)
     means = fp32.score(ITEMS)
-    assert means == pytest.approx([sum(r) / len(r) for r in (reference(fp32, *i) for i in ITEMS)])
+    refs = [reference(fp32, hf, *i) for i in ITEMS]
+    assert means == pytest.approx([sum(r) / len(r) for r in refs])
+
+
+# A prompt and English longer than the tiny model's 16-token sliding window, so that the
+# sliding layers mask differently from the full ones, batched with short rows (padding).
+LONG = (
+    m.PROMPT.format(source="赤い猫が2つあります。" * 3),
+    " ".join(["There are 2 red cats."] * 4),
+)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "bfloat16"])
+def test_the_torch_engine_equals_transformers(tiny_gemma: Path, dtype: str) -> None:
+    items = [*ITEMS, LONG]
+    ours = m.LMScorer(str(tiny_gemma), device="cpu", dtype=dtype, engine="torch")
+    theirs = m.LMScorer(str(tiny_gemma), device="cpu", dtype=dtype, engine="transformers")
+    assert type(ours.model).__name__ == "Gemma3" and isinstance(theirs.model, m.Transformers)
+    assert len(ours.encode(*LONG)[0]) > 2 * 16
+    tol = 1e-5 if dtype == "float32" else 0.02  # bf16: op order inside fused kernels
+    for a, b in zip(ours.token_logprobs(items), theirs.token_logprobs(items), strict=True):
+        assert a.logprobs == pytest.approx(b.logprobs, abs=tol)
+        assert a.entropies == pytest.approx(b.entropies, abs=tol)
+
+
+def test_models_the_torch_engine_does_not_run_go_through_transformers(
+    tiny_gemma: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    capped = tmp_path / "capped"
+    shutil.copytree(tiny_gemma, capped)
+    config = json.loads((capped / "config.json").read_text(encoding="utf-8"))
+    config["attn_logit_softcapping"] = 50.0  # Gemma 2's attention soft-capping: not ours
+    (capped / "config.json").write_text(json.dumps(config), encoding="utf-8")
+    auto = m.LMScorer(str(capped), device="cpu", dtype="float32")
+    assert isinstance(auto.model, m.Transformers)
+    assert auto.model.model.config.attn_logit_softcapping == 50.0
+    with pytest.raises(ValueError, match="torch engine"):
+        m.LMScorer(str(capped), device="cpu", dtype="float32", engine="torch")
+    with pytest.raises(ValueError, match="unknown LM engine"):
+        m.LMScorer(str(tiny_gemma), device="cpu", dtype="float32", engine="onnx")
 
 
 def test_batched_equals_one_at_a_time(fp32: m.LMScorer, monkeypatch) -> None:
@@ -189,7 +241,7 @@ def test_an_empty_target_scores_zero_tokens(fp32: m.LMScorer) -> None:
 
 def test_bf16_agrees_with_fp32(tiny_gemma: Path, fp32: m.LMScorer) -> None:
     bf16 = m.LMScorer(str(tiny_gemma), device="cpu", dtype="bfloat16")
-    assert next(bf16.model.parameters()).dtype == torch.bfloat16
+    assert bf16.model.dtype == bf16.model.head_weight.dtype == torch.bfloat16
     a, b = fp32.token_logprobs(ITEMS), bf16.token_logprobs(ITEMS)
     for x, y in zip(a, b, strict=True):
         assert y.logprobs == pytest.approx(x.logprobs, abs=0.05)
@@ -261,12 +313,15 @@ def test_least_likely_span_finds_the_worst_words() -> None:
 
 
 @pytest.fixture(scope="module")
-def trained(tiny_gemma: Path) -> m.LMScorer:
-    """The tiny Gemma trained briefly on the toy pairs: it learns 'There are N ADJ NOUNs.'"""
-    s = m.LMScorer(str(tiny_gemma), device="cpu", dtype="float32")
+def trained(tiny_gemma: Path, tmp_path_factory: pytest.TempPathFactory) -> m.LMScorer:
+    """The tiny Gemma trained briefly on the toy pairs (it learns 'There are N ADJ NOUNs.'),
+    saved and loaded back as a model folder."""
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    s = m.LMScorer(str(tiny_gemma), device="cpu", dtype="float32")  # its tokenizer encodes
     torch.manual_seed(0)
     pairs = toy_pairs()
-    model = s.model.train()
+    model = AutoModelForCausalLM.from_pretrained(tiny_gemma, dtype=torch.float32).train()
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
     for step in range(150):
         batch = [s.encode(m.PROMPT.format(source=ja), en)[0] for ja, en in pairs[step % 20 :: 20]]
@@ -276,8 +331,10 @@ def trained(tiny_gemma: Path) -> m.LMScorer:
         opt.zero_grad()
         model(input_ids=ids, labels=labels).loss.backward()
         opt.step()
-    model.eval()
-    return s
+    out = tmp_path_factory.mktemp("lm") / "trained"
+    model.save_pretrained(out)
+    AutoTokenizer.from_pretrained(tiny_gemma).save_pretrained(out)
+    return m.LMScorer(str(out), device="cpu", dtype="float32")
 
 
 def test_a_trained_lm_points_at_the_injected_word(trained: m.LMScorer) -> None:
@@ -293,3 +350,15 @@ def test_a_trained_lm_points_at_the_injected_word(trained: m.LMScorer) -> None:
         (span,) = m.least_likely_spans(t)
         hits += span.start <= where < span.end
     assert hits >= 8
+
+
+def test_the_kernel_cache_cap_keeps_a_users_own_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qa.signals import heap
+
+    monkeypatch.setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "7")
+    heap.limit_kernel_cache()
+    assert os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == "7"
+    monkeypatch.delenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY")
+    heap.limit_kernel_cache()
+    assert os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == heap.KERNEL_CACHE
+    heap.release()  # glibc's malloc_trim here; a no-op where there is none

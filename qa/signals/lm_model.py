@@ -7,6 +7,9 @@ cores). The first load writes the result to mtqa's cache (`$MTQA_CACHE` or `~/.c
 the GGUF's size and mtime, so a replaced file gets a fresh cache. The folder is written under a
 temporary name and renamed into place, with a manifest of file sizes written last: a kill
 mid-write leaves no cache, and a cache that fails the manifest or fails to load is rebuilt.
+A Gemma 3 folder (the cache, or one `MTQA_LM_MODEL` names) runs on `gemma3_torch`, plain torch,
+with the same numbers as transformers' forward and without its ~4 s of imports; any other
+model (a hub id, another architecture) loads through transformers.
 
 Scoring: bfloat16 where the CPU has native bf16 matmuls (AMX/AVX512-BF16, as `e5_torch`
 decides) or on a CUDA device that supports it; float32 elsewhere. Texts are batched by length
@@ -27,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qa.signals import heap
 from qa.signals.batching import token_batches
 
 if TYPE_CHECKING:
@@ -38,6 +42,7 @@ HEAD_ROWS = 64  # positions per output-layer matmul: 34 MB of bf16 logits for Ge
 NORM_ROWS = 2  # positions per normalising pass: 2 MB of float32, which stays in the CPU cache
 MANIFEST = "mtqa-cache.json"  # written last: its presence and sizes say the cache is complete
 CACHE_VERSION = 1
+ENGINES = ("auto", "torch", "transformers")
 SCORING = 2  # how scores are computed (2: normalised a few rows at a time); part of cache keys
 
 builds = 0  # GGUF dequantizations in this process (tests assert a warm load adds none)
@@ -182,37 +187,69 @@ def resolve_dtype(dtype: str, device: str) -> str:
     return "bfloat16" if fast else "float32"
 
 
-def load(where: str, dtype: str, cache: Path | None = None):  # noqa: ANN201 - (tokenizer, model)
-    """The raw `tokenizers.Tokenizer` and the model, from a .gguf (through the cache), a folder
-    or a hub id."""
+def load(where: str, dtype: str, cache: Path | None = None, engine: str = "auto"):  # noqa: ANN201
+    """(tokenizer, model): the raw `tokenizers.Tokenizer` and the model behind `hidden` and
+    `head_weight`, from a .gguf (through the cache), a folder or a hub id. `engine`: "auto"
+    (plain torch for a Gemma 3 folder, else transformers), "torch" or "transformers"."""
+    if engine not in ENGINES:
+        raise ValueError(f"unknown LM engine {engine!r} (expected one of {', '.join(ENGINES)})")
+    if where.endswith(".gguf"):
+        return _load_cached(Path(where), dtype, cache, engine)
+    return _hf_tokenizer(where), _model(where, dtype, engine)
+
+
+def _model(where: str, dtype: str, engine: str):  # noqa: ANN202 - Gemma3 or Transformers
     import torch
+
+    from qa.signals import gemma3_torch  # imports torch
+
+    if engine != "transformers" and gemma3_torch.supports(Path(where)):
+        return gemma3_torch.Gemma3(Path(where), getattr(torch, dtype))
+    if engine == "torch":
+        raise ValueError(f"{where}: not a Gemma 3 text model the torch engine runs")
     from transformers import AutoModelForCausalLM
     from transformers.utils import logging
 
     logging.disable_progress_bar()  # transformers' weight-loading bars
-    if where.endswith(".gguf"):
-        return _load_cached(Path(where), dtype, cache)
-    model = AutoModelForCausalLM.from_pretrained(where, dtype=getattr(torch, dtype))
-    return _hf_tokenizer(where), model.eval()
+    return Transformers(AutoModelForCausalLM.from_pretrained(where, dtype=getattr(torch, dtype)))
 
 
-def _load_cached(gguf: Path, dtype: str, cache: Path | None):  # noqa: ANN202
+class Transformers:
+    """A transformers causal LM behind the interface the scorer uses (as `gemma3_torch.Gemma3`):
+    `hidden(ids, mask)`, the output layer's `head_weight`/`head_bias`, `softcap`, `dtype`."""
+
+    def __init__(self, model) -> None:  # noqa: ANN001 - a transformers PreTrainedModel
+        self.model = model.eval()
+        self.softcap = getattr(model.config, "final_logit_softcapping", None)
+        self.dtype = next(model.parameters()).dtype
+        self._head()
+
+    def _head(self) -> None:
+        head = self.model.get_output_embeddings()
+        self.head_weight, self.head_bias = head.weight, head.bias
+
+    def to(self, device: str) -> Transformers:
+        self.model.to(device)
+        self._head()
+        return self
+
+    def hidden(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        out = self.model.model(input_ids=ids, attention_mask=mask, use_cache=False)
+        return out.last_hidden_state
+
+
+def _load_cached(gguf: Path, dtype: str, cache: Path | None, engine: str):  # noqa: ANN202
     """Load from the cache; a cache that passes its manifest but fails to load (bytes damaged
     in place) is rebuilt once."""
-    import torch
-    from transformers import AutoModelForCausalLM
-
     folder = _cached(gguf, dtype, cache)
     try:
-        model = AutoModelForCausalLM.from_pretrained(folder, dtype=getattr(torch, dtype))
-        return _raw_tokenizer(folder), model.eval()
+        return _raw_tokenizer(folder), _model(str(folder), dtype, engine)
     except Exception as e:  # noqa: BLE001 - damage surfaces as safetensors', json's, torch's errors
         why = str(e).splitlines()[0] if str(e) else type(e).__name__
         print(f"mtqa: LM cache {folder} fails to load ({why}); rebuilding it", file=sys.stderr)
         shutil.rmtree(folder, ignore_errors=True)
     folder = _cached(gguf, dtype, cache)
-    model = AutoModelForCausalLM.from_pretrained(folder, dtype=getattr(torch, dtype))
-    return _raw_tokenizer(folder), model.eval()
+    return _raw_tokenizer(folder), _model(str(folder), dtype, engine)
 
 
 def _raw_tokenizer(folder: Path):  # noqa: ANN202 - tokenizers.Tokenizer
@@ -268,7 +305,9 @@ def _build_cache(gguf: Path, dst: Path, dtype: str) -> None:
     global builds
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
+    from transformers.utils import logging
 
+    logging.disable_progress_bar()  # weight-loading and shard-writing bars
     if sys.stderr.isatty():
         print(f"mtqa: dequantizing {gguf.name} once (about a minute) into {dst}", file=sys.stderr)
     tmp = dst.with_name(f".{dst.name}.tmp-{os.getpid()}")
@@ -369,17 +408,22 @@ class LMScorer:
     `cache_root()`)."""
 
     def __init__(
-        self, where: str, device: str = "auto", dtype: str = "auto", cache: Path | None = None
+        self,
+        where: str,
+        device: str = "auto",
+        dtype: str = "auto",
+        cache: Path | None = None,
+        engine: str = "auto",
     ) -> None:
         import torch
 
+        heap.limit_kernel_cache()
         self.device = resolve_device(device)
         self.dtype = resolve_dtype(dtype, self.device)
         if self.device == "cpu":
             torch.set_num_threads(default_threads())
-        self.tok, self.model = load(where, self.dtype, cache)
+        self.tok, self.model = load(where, self.dtype, cache, engine)
         self.model.to(self.device)
-        self.softcap = getattr(self.model.config, "final_logit_softcapping", None)
 
     def encode(self, prompt: str, english: str) -> tuple[list[int], int]:
         """Token ids of prompt + English, and where the English starts."""
@@ -408,6 +452,7 @@ class LMScorer:
         done: dict[tuple[str, str], TokenLogProbs] = {}
         for batch in token_batches(list(range(len(enc))), lambda k: len(enc[k][0]), BATCH_TOKENS):
             rows = self._score_batch([enc[k][:2] for k in batch], entropy)
+            heap.release()  # each batch's shapes differ: without this the heap only grows
             for k, (lps, ents) in zip(batch, rows, strict=True):
                 done[distinct[k]] = TokenLogProbs(distinct[k][1], lps, enc[k][2], ents)
         return [done[item] for item in items]
@@ -428,10 +473,7 @@ class LMScorer:
             [enc[r][0][t + 1] for r, t in rows], dtype=torch.long, device=self.device
         )
         with torch.inference_mode():
-            out = self.model.model(
-                input_ids=ids.to(self.device), attention_mask=mask.to(self.device), use_cache=False
-            )
-            hidden = out.last_hidden_state
+            hidden = self.model.hidden(ids.to(self.device), mask.to(self.device))
             at = torch.tensor(rows, dtype=torch.long, device=self.device).reshape(-1, 2)
             picked = hidden[at[:, 0], at[:, 1]]
             parts = [
@@ -452,15 +494,14 @@ class LMScorer:
         """Log-prob of each target (and the prediction's entropy when asked) per row."""
         import torch
 
-        head = self.model.lm_head
-        logits = head(hidden)
+        weight, bias = self.model.head_weight, self.model.head_bias
+        logits = torch.nn.functional.linear(hidden, weight, bias)
         if self.dtype != "float32":
             # bf16 logits carry ~3 significant digits; the target's own logit in float32 keeps
             # the rounding to the normaliser alone.
-            w = head.weight[targets].float()
-            exact = (hidden.float() * w).sum(-1)
-            if head.bias is not None:
-                exact = exact + head.bias[targets].float()
+            exact = (hidden.float() * weight[targets].float()).sum(-1)
+            if bias is not None:
+                exact = exact + bias[targets].float()
         else:
             exact = None
         step = NORM_ROWS if logits.device.type == "cpu" else HEAD_ROWS  # a GPU wants big calls
@@ -490,8 +531,8 @@ class LMScorer:
         x = logits.float() if exact is not None else logits.clone()  # written into below
         if exact is not None:
             x[torch.arange(len(targets), device=x.device), targets] = exact
-        if self.softcap:
-            x.div_(self.softcap).tanh_().mul_(self.softcap)
+        if self.model.softcap:
+            x.div_(self.model.softcap).tanh_().mul_(self.model.softcap)
         x.sub_(x.amax(-1, keepdim=True))
         e = x.exp()
         total = e.sum(-1)
