@@ -405,7 +405,7 @@ class LMScorer:
     `where`: a .gguf file (dequantized once into the cache), a model folder or a hub id.
     `device`: "auto" (CUDA when present), "cpu" or "cuda". `dtype`: "auto" (bfloat16 where it
     is native, else float32), "float32" or "bfloat16". `cache`: the cache folder (default
-    `cache_root()`)."""
+    `cache_root()`). `engine`: see `load` (tests and benches compare the two forwards)."""
 
     def __init__(
         self,
