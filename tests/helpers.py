@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -97,3 +98,12 @@ def read_docs(
 
     inputs = Inputs(source, target, retranslation=retranslation)
     return read_documents(inputs, Settings(level=level), shared_models())
+
+
+def hf_causal_lm(folder: Path):  # noqa: ANN201 - a transformers causal LM
+    """The model folder as transformers itself runs it (float32, eval): the reference the LM's
+    own forward is compared with."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    return AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()

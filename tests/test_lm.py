@@ -11,7 +11,7 @@ from qa.api import check
 from qa.model import Segment
 from qa.runtime import Models
 from qa.signals import lm, lm_model
-from tests.helpers import run_cli
+from tests.helpers import hf_causal_lm, run_cli
 
 PAIRS = [
     ("赤い猫が2つあります。", "There are 2 red cats."),
@@ -32,12 +32,6 @@ def scorer(models: Models) -> lm.LMScorer:
     return models.lm.scorer
 
 
-def hf_model(folder: Path):  # noqa: ANN201 - the folder's model as transformers runs it
-    from transformers import AutoModelForCausalLM
-
-    return AutoModelForCausalLM.from_pretrained(folder, dtype=torch.float32).eval()
-
-
 def reference_score(s: lm.LMScorer, hf, source: str, english: str) -> float:  # noqa: ANN001
     """One text at a time through transformers' forward (soft-capped logits, no padding)."""
     ids, start = s.encode(lm.PROMPT.format(source=source), english)
@@ -50,7 +44,7 @@ def reference_score(s: lm.LMScorer, hf, source: str, english: str) -> float:  # 
 def test_batched_scores_equal_one_at_a_time(
     models: Models, scorer: lm.LMScorer, tiny_gemma: Path, monkeypatch
 ) -> None:
-    hf = hf_model(tiny_gemma)
+    hf = hf_causal_lm(tiny_gemma)
     monkeypatch.setattr(lm_model, "HEAD_ROWS", 5)  # several output-layer chunks per batch
     segs = [Segment(str(i), s, e) for i, (s, e) in enumerate(PAIRS)]
     got = lm.lm(segs, models)
@@ -64,7 +58,7 @@ def test_a_trained_lm_scores_its_english_above_a_swapped_one(
     from transformers import AutoTokenizer
 
     torch.manual_seed(0)
-    model = hf_model(tiny_gemma).train()
+    model = hf_causal_lm(tiny_gemma).train()
     opt = torch.optim.Adam(model.parameters(), lr=0.02)
     ids, _ = scorer.encode(lm.PROMPT.format(source=PAIRS[0][0]), PAIRS[0][1])
     batch = torch.tensor([ids])

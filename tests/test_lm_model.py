@@ -16,6 +16,7 @@ import torch
 
 from qa.signals import lm_model as m
 from tests.conftest import toy_pairs
+from tests.helpers import hf_causal_lm
 
 PAIRS = [
     ("赤い猫が2つあります。", "There are 2 red cats."),
@@ -85,9 +86,7 @@ def fp32(tiny_gemma: Path) -> m.LMScorer:
 
 @pytest.fixture(scope="module")
 def hf(tiny_gemma: Path):  # noqa: ANN201 - the folder's model as transformers runs it
-    from transformers import AutoModelForCausalLM
-
-    return AutoModelForCausalLM.from_pretrained(tiny_gemma, dtype=torch.float32).eval()
+    return hf_causal_lm(tiny_gemma)
 
 
 def reference(s: m.LMScorer, hf, prompt: str, english: str) -> list[float]:  # noqa: ANN001
@@ -316,12 +315,12 @@ def test_least_likely_span_finds_the_worst_words() -> None:
 def trained(tiny_gemma: Path, tmp_path_factory: pytest.TempPathFactory) -> m.LMScorer:
     """The tiny Gemma trained briefly on the toy pairs (it learns 'There are N ADJ NOUNs.'),
     saved and loaded back as a model folder."""
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers import AutoTokenizer
 
     s = m.LMScorer(str(tiny_gemma), device="cpu", dtype="float32")  # its tokenizer encodes
     torch.manual_seed(0)
     pairs = toy_pairs()
-    model = AutoModelForCausalLM.from_pretrained(tiny_gemma, dtype=torch.float32).train()
+    model = hf_causal_lm(tiny_gemma).train()
     opt = torch.optim.Adam(model.parameters(), lr=0.01)
     for step in range(150):
         batch = [s.encode(m.PROMPT.format(source=ja), en)[0] for ja, en in pairs[step % 20 :: 20]]

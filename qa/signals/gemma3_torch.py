@@ -83,14 +83,16 @@ class Gemma3:
         self.config = Config.read(folder)
         w = load_file(str(folder / WEIGHTS))  # memory-mapped; cast only where dtypes differ
         self.w = {k.removeprefix("model."): v.to(dtype) for k, v in w.items()}
-        self.head_weight = self.w["embed_tokens.weight"]
         self.head_bias = None
         self.softcap = self.config.final_logit_softcapping
         self.dtype = dtype
 
+    @property
+    def head_weight(self) -> torch.Tensor:
+        return self.w["embed_tokens.weight"]  # tied to the embedding
+
     def to(self, device: str) -> Gemma3:
         self.w = {k: v.to(device) for k, v in self.w.items()}
-        self.head_weight = self.w["embed_tokens.weight"]
         return self
 
     def hidden(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -128,21 +130,19 @@ class Gemma3:
 
         q = _rotate(_rms(heads("q_proj"), w[p + "q_norm.weight"], c.eps), *rope)
         k = _rotate(_rms(heads("k_proj"), w[p + "k_norm.weight"], c.eps), *rope)
-        v = heads("v_proj")
         group = c.heads // c.kv_heads
-        if group > 1:  # as transformers' sdpa path does when a mask is given
-            k = (
-                k[:, :, None]
-                .expand(b, c.kv_heads, group, n, c.head_dim)
-                .reshape(b, -1, n, c.head_dim)
-            )
-            v = (
-                v[:, :, None]
-                .expand(b, c.kv_heads, group, n, c.head_dim)
-                .reshape(b, -1, n, c.head_dim)
-            )
+        k, v = _repeat_kv(k, group), _repeat_kv(heads("v_proj"), group)
         out = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, scale=c.scaling)
         return F.linear(out.transpose(1, 2).reshape(b, n, -1), w[p + "o_proj.weight"])
+
+
+def _repeat_kv(x: torch.Tensor, group: int) -> torch.Tensor:
+    """Each key/value head repeated for the `group` query heads that share it, as
+    transformers' sdpa path does when a mask is given."""
+    if group == 1:
+        return x
+    b, kv, n, d = x.shape
+    return x[:, :, None].expand(b, kv, group, n, d).reshape(b, kv * group, n, d)
 
 
 def _rms(x: torch.Tensor, weight: torch.Tensor, eps: float) -> torch.Tensor:

@@ -222,15 +222,17 @@ class Transformers:
         self.model = model.eval()
         self.softcap = getattr(model.config, "final_logit_softcapping", None)
         self.dtype = next(model.parameters()).dtype
-        self._head()
 
-    def _head(self) -> None:
-        head = self.model.get_output_embeddings()
-        self.head_weight, self.head_bias = head.weight, head.bias
+    @property
+    def head_weight(self) -> torch.Tensor:
+        return self.model.get_output_embeddings().weight
+
+    @property
+    def head_bias(self) -> torch.Tensor | None:
+        return self.model.get_output_embeddings().bias
 
     def to(self, device: str) -> Transformers:
         self.model.to(device)
-        self._head()
         return self
 
     def hidden(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
