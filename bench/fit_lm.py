@@ -1,16 +1,17 @@
-"""Refit the risk models of the default path (with the English LM) and of runs that have a
-human reference, on the seeded 1/8 of the WMT22 documents that `fit_risk` scores the LM on
-(`--share 1`: on all of them), with the same document-grouped cross-validation, and store them
-in qa/data/risk_model.json beside the models `fit_risk` fits on all rows (which this leaves as
-they are).
+"""Refit the risk models of runs that have a human reference, on the seeded 1/8 of the WMT22
+documents that `fit_risk` scores the LM on (`--share 1`: on all of them), with the same
+document-grouped cross-validation, and store them in qa/data/risk_model.json beside the models
+`fit_risk` fits on all rows (which this leaves as they are). The default path's crowd-only fits
+are printed for comparison; the shipped `offline_lm` and `mt_lm` come from `bench.fit_pairs`,
+which adds the perturbation suite's dev-half pairs to these rows.
 
     python -m bench.fit_lm --data ../shared/data/wmt22-jaen [--share 1]
 
 Models: `offline_lm` and `mt_lm` (the offline / with-retranslation features plus `lm` and
-`lm_peak`), `ref` and `ref_lm` (chrF, BLEU and TER of the target against the human reference
-plus the offline features, without and with the LM). Each is printed beside the model without
-the LM refitted on the same rows. Features are computed by the pipeline on those rows only, as
-one run per mode (the entity check's cast of people is the subsample's).
+`lm_peak`; printed only), `ref` and `ref_lm` (chrF, BLEU and TER of the target against the
+human reference plus the offline features, without and with the LM). Each is printed beside
+the model without the LM refitted on the same rows. Features are computed by the pipeline on
+those rows only, as one run per mode (the entity check's cast of people is the subsample's).
 """
 
 from __future__ import annotations
@@ -88,9 +89,9 @@ def main() -> None:
         ("ref", "ref", [*REF, *fit_risk.MODELS["offline"][1]]),
     ):
         without = fit_risk.fit_one(f"{base}_lmrows", names, rows[mode], y, da)
-        if base == "ref":
-            shipped["ref"] = without
-        shipped[f"{base}_lm"] = fit_risk.fit_one(f"{base}_lm", [*names, *lm], rows[mode], y, da)
+        with_lm = fit_risk.fit_one(f"{base}_lm", [*names, *lm], rows[mode], y, da)
+        if base == "ref":  # offline_lm and mt_lm ship from bench.fit_pairs (crowd + pairs)
+            shipped.update(ref=without, ref_lm=with_lm)
     out = json.loads(fit_risk.OUT.read_text(encoding="utf-8"))
     out["models"].update(shipped)
     fit_risk.OUT.write_text(json.dumps(out, indent=1) + "\n", encoding="utf-8")

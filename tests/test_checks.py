@@ -219,9 +219,9 @@ def test_doubled_words_not_numbers_commas_or_brackets() -> None:
 # ------------------------------------------------------------------ punctuation
 
 
-def test_lost_question_mark_is_minor() -> None:
+def test_lost_question_mark_is_major() -> None:
     [issue] = run(punctuation_final, "何が違うのでしょうか？", "What's the difference.")
-    assert issue.severity == "minor" and issue.span == (21, 22)
+    assert issue.severity == "major" and issue.span == (21, 22)
     assert run(punctuation_final, "何が違うのでしょうか？", "What's the difference?") == []
     assert run(punctuation_final, "かも ! ?", "Could it be?!") == []
 
