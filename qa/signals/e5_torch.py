@@ -34,7 +34,9 @@ from qa.signals.batching import token_batches
 META = "\u2581"  # SentencePiece's metaspace
 QK = 32  # weights per Q4_0 block: fp16 scale + 16 bytes of nibbles
 BLOCK_BYTES = 18
-TOKEN_BUDGET = 8192  # padded tokens per forward pass: bounded memory, big enough matmuls
+# Padded tokens per forward pass: on 2 EPYC cores 2048 embeds the 2008 WMT22 pairs 1.2x faster
+# than 8192 (activations that stay in cache) and peaks ~90 MB lower.
+TOKEN_BUDGET = 2048
 SPM_FROM = 1500  # texts in one call from which SentencePiece pays for its ~1.5 s build
 
 

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     import torch
 
 PROMPT = "Japanese: {source}\nEnglish:"
-BATCH_TOKENS = 2048  # padded tokens per forward pass
+BATCH_TOKENS = 1024  # padded tokens per forward pass (5% faster than 2048 on 2 EPYC cores)
 HEAD_ROWS = 64  # positions per output-layer matmul: 34 MB of bf16 logits for Gemma's 262k words
 NORM_ROWS = 2  # positions per normalising pass: 2 MB of float32, which stays in the CPU cache
 MANIFEST = "mtqa-cache.json"  # written last: its presence and sizes say the cache is complete
