@@ -15,7 +15,8 @@ Cross-validation: documents (crowd rows: the seeded 1/8 of `fit_lm`; pairs: the 
 go to five folds; every number printed is out-of-fold. The weight is chosen by a rule fixed
 before looking: the highest dev-pair accuracy whose pooled crowd tau stays within TAU_SLACK
 of the crowd-only fit. The test half is never read here (`bench.perturb --half test` reports
-it after shipping).
+it after shipping). Features are cached in bench/out (`wmt22_lmrows_*`, `wmt22_pairs_*`):
+delete them after changing a signal or check.
 """
 
 from __future__ import annotations
