@@ -50,6 +50,9 @@ DB_NAME = "features.sqlite"
 # Segments a run computes at once (see `compute`): below qa/lexicon.py's cache sizes, above
 # the 2,008 WMT22 pairs the benchmarks check in one piece.
 CHUNK = 2500
+# The statistics of a segment without a retranslation or reference: one empty dict for all of
+# them (never changed), not one each; a mapping proxy would not pickle (Ray workers).
+NO_STATS: dict[str, Any] = {}
 # Libraries whose version can move a number or a finding.
 LIBRARIES = ("sacrebleu", "fugashi", "unidic-lite", "unidic", "jamdict", "jamdict-data",
              "symspellpy", "numpy")  # fmt: skip
@@ -119,7 +122,9 @@ def compute(
     The values equal those of one pass over all segments, as a unit's value depends on its
     segment alone (e5 and the LM batch differently then, as they do in a cached run)."""
     store = models.cache.store if models.cache is not None else None
-    stats: dict[str, Any] = {"computed": {}, "lookups": 0, "hits": 0}
+    # equal findings' texts and details, one object each (see _decode); "shared" is cleared
+    # before returning
+    stats: dict[str, Any] = {"computed": {}, "lookups": 0, "hits": 0, "shared": {}}
     states = None
     if len(segments) > CHUNK:
         states = _run_wide(segments, settings, models, unit, oversized, store, stats["computed"])
@@ -137,6 +142,7 @@ def compute(
     finally:
         if states is not None:
             gc.unfreeze()  # back in the oldest generation, collected as usual from now on
+        stats["shared"].clear()
     if store is not None and models.cache is not None:
         store.close()  # the last one out folds the WAL in; the next run reopens it
         models.cache.computed = stats["computed"]
@@ -216,7 +222,9 @@ def _chunk(
     _store(rows, store)
     stats["lookups"] += len(rows.rows)
     stats["hits"] += rows.found
-    return _results(segments, rows, signals, enabled, opaque, settings.ignore, scores)
+    return _results(
+        segments, rows, signals, enabled, opaque, settings.ignore, scores, stats["shared"]
+    )
 
 
 def _context(
@@ -501,9 +509,20 @@ def _encode(i: Issue) -> list:
     return [i.check, i.severity, i.message, span, i.side, _plain(i.data), i.mqm]
 
 
-def _decode(v: list) -> Issue:
+def _decode(v: list, shared: dict[str, dict]) -> Issue:
+    """The Issue `_encode` wrote, its strings, span and `data` taken from `shared` (one run's
+    tables) where an earlier finding of the run has equal ones: a big run's findings repeat
+    (the same term's gloss on every segment it occurs in), and each copy cost ~0.6 KB."""
     check, severity, message, span, side, data, mqm = v
-    return Issue(check, severity, message, tuple(span) if span else None, side, data, mqm)
+    text, spans, details = (shared.setdefault(k, {}) for k in ("text", "span", "data"))
+    check, severity, message, side = (
+        text.setdefault(x, x) for x in (check, severity, message, side)
+    )
+    mqm = mqm and text.setdefault(mqm, mqm)
+    span = span and spans.setdefault(tuple(span), tuple(span))
+    if data is not None:
+        data = details.setdefault(json.dumps(data, sort_keys=True, ensure_ascii=False), data)
+    return Issue(check, severity, message, span, side, data, mqm)
 
 
 def _plain(value: Any) -> Any:
@@ -525,6 +544,7 @@ def _results(
     opaque: dict[str, Context],
     ignore: frozenset[str],
     scores: bool,
+    shared: dict,
 ) -> list[SegmentResult]:
     out = []
     for seg, key in zip(segments, rows.keys, strict=True):
@@ -532,7 +552,7 @@ def _results(
         r = SegmentResult(segment=seg)
         if scores:
             r.scores.update(row["m:metrics"][1]["scores"])
-            r.metric_stats = row["m:metrics"][1]["stats"]
+            r.metric_stats = row["m:metrics"][1]["stats"] or NO_STATS
         for info in signals:
             r.scores[info.name] = row[f"s:{info.name}"][1]
         japanese_target = None
@@ -542,7 +562,7 @@ def _results(
                     japanese_target = is_japanese(seg.target or "")
                 r.issues += run_check(info, seg, opaque[info.name], japanese_target)
             else:
-                r.issues += [_decode(v) for v in row[f"c:{info.name}"][1]]
+                r.issues += [_decode(v, shared) for v in row[f"c:{info.name}"][1]]
         mark(r.issues, seg, ignore)
         out.append(r)
     return out

@@ -7,6 +7,7 @@ per-segment records have slots: a big run holds a million of each.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -48,6 +49,7 @@ class Issue:
     span: tuple[int, int] | None = None
     side: Literal["source", "target"] = "target"
     # Structured detail for programs (e.g. {"term": ...} of dict_terms): never parse messages.
+    # Findings of one run with equal data share one dict: read it, don't change it.
     data: dict[str, Any] | None = None
     mqm: str | None = None  # MQM category, e.g. "accuracy/omission" (qa/checks/typology.py)
     # Stable id of this finding on this segment (qa/fingerprint.py): what an ignore file lists.
@@ -82,9 +84,10 @@ class SegmentResult:
     risk: float = 0.0
     flagged: bool = False
     # Why a flagged segment was flagged: its critical/major findings ("check: message"), then
-    # `evidence`, the risk model's strongest pushes in words.
-    reasons: list[str] = field(default_factory=list)
-    evidence: list[str] = field(default_factory=list)
+    # `evidence`, the risk model's strongest pushes in words. Empty, they are the one empty
+    # tuple rather than two fresh lists a segment (a million segments: ~140 MB).
+    reasons: Sequence[str] = ()
+    evidence: Sequence[str] = ()
     # sacrebleu's sufficient statistics behind `scores` (qa.metrics.segment_stats), from which
     # the corpus scores are summed (None: not computed); not part of the JSON.
     metric_stats: dict[str, Any] | None = field(default=None, repr=False)
@@ -100,7 +103,7 @@ class SegmentResult:
             "risk": round(self.risk, 4),
             "flagged": self.flagged,
             "issues": [i.to_dict() for i in self.issues],
-            "reasons": self.reasons,
+            "reasons": list(self.reasons),
         }
         if s.reference is not None:
             d["reference"] = s.reference

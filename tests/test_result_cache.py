@@ -199,6 +199,25 @@ def test_a_run_in_chunks_equals_one_pass(tmp_path: Path, monkeypatch) -> None:
     assert warm.cache.computed == {} and warm.cache.hits == warm.cache.lookups == 20
 
 
+@pytest.mark.parametrize("folder", [False, True])
+def test_equal_findings_of_a_run_share_their_text_and_data(tmp_path: Path, folder) -> None:
+    """A term's finding on many segments holds one message, span and data object (a big run
+    kept a copy each), cold and from the cache; the JSON is what equal copies give."""
+    segs = [Segment(str(k), f"柔術の試合。{k}", f"The match. {k}") for k in range(1, 4)]
+    models = fresh_models(tmp_path if folder else None)
+    for m in ([models, fresh_models(tmp_path)] if folder else [models]):
+        result = run(segs, settings(FAST), m)
+        found = [[i for i in r.issues if i.check == "dict_terms"] for r in result.segments]
+        assert all(len(f) == 1 for f in found)
+        first = found[0][0]
+        assert first.data == {"term": "柔術"} and first.span == (0, 2)
+        for (other,) in found[1:]:
+            assert other.message is first.message and other.data is first.data
+            assert other.span is first.span
+            assert other.fingerprint != first.fingerprint  # each segment's own
+    assert len({json.dumps(r.to_dict()["issues"][0]["message"]) for r in result.segments}) == 1
+
+
 def test_settings_glossary_and_versions_invalidate_what_they_affect(tmp_path: Path) -> None:
     segs = toy_segments(20)
     as_json(segs, settings(FAST), fresh_models(tmp_path))

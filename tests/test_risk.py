@@ -37,7 +37,7 @@ def test_assess_gives_reasons_for_low_chrf() -> None:
     assert summary.risk_model in risk.load_models()
     assert bad.flagged and not good.flagged
     assert any("chrF 12 vs retranslation" in r for r in bad.reasons)
-    assert good.reasons == []
+    assert not good.reasons
 
 
 def test_critical_issue_flags_regardless_of_scores() -> None:
