@@ -205,7 +205,7 @@ def test_equal_findings_of_a_run_share_their_text_and_data(tmp_path: Path, folde
     kept a copy each), cold and from the cache; the JSON is what equal copies give."""
     segs = [Segment(str(k), f"柔術の試合。{k}", f"The match. {k}") for k in range(1, 4)]
     models = fresh_models(tmp_path if folder else None)
-    for m in ([models, fresh_models(tmp_path)] if folder else [models]):
+    for m in [models, fresh_models(tmp_path)] if folder else [models]:
         result = run(segs, settings(FAST), m)
         found = [[i for i in r.issues if i.check == "dict_terms"] for r in result.segments]
         assert all(len(f) == 1 for f in found)
