@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -108,7 +109,7 @@ def fit(
 
 def predict(x: np.ndarray, model: tuple) -> np.ndarray:
     coef, intercept, mean, scale = model
-    return 1 / (1 + np.exp(-(((x - mean) / scale) @ coef + intercept)))
+    return fit_risk._sigmoid(((x - mean) / scale) @ coef + intercept)
 
 
 def folds_of(docs: list[str]) -> dict[str, int]:
@@ -117,44 +118,52 @@ def folds_of(docs: list[str]) -> dict[str, int]:
     return {d: int(f) for d, f in zip(order, rng.permutation(len(order)) % FOLDS, strict=True)}
 
 
+@dataclass(frozen=True)
+class Arrays:
+    """One model's feature matrices, built once for every lambda: the crowd rows (x), their
+    poor label (y) and crowd score (z); the dev pairs' good and bad sides, and which pairs
+    have both sides in the same findings band (the only ones a pair term is fitted on)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    z: np.ndarray
+    good: np.ndarray
+    bad: np.ndarray
+    same: np.ndarray
+
+    @classmethod
+    def build(cls, names: list[str], crowd: list[dict], da: list[wmt22.DARow], pairs: list[dict]):
+        good, bad = (fit_risk.matrix([p[s] for p in pairs], names) for s in ("good", "bad"))
+        same = np.array([_band(p["good"]) == _band(p["bad"]) for p in pairs])
+        y = np.array([r.raw < fit_risk.POOR_BELOW for r in da], int)
+        z = np.array([r.z_mean for r in da])
+        return cls(fit_risk.matrix(crowd, names), y, z, good, bad, same)
+
+
 def evaluate(
-    names: list[str], crowd: list[dict], da: list[wmt22.DARow], pairs: list[dict], lam: float
+    a: Arrays, crowd: list[dict], da: list[wmt22.DARow], pairs: list[dict], lam: float
 ) -> tuple[dict, np.ndarray, np.ndarray]:
     """Out-of-fold crowd tau and pair accuracy / flag rates for one lambda; also the
     out-of-fold crowd risks (for the preset cuts) and each pair's outcome (1, 1/2, 0)."""
-    x, y, z = _crowd_arrays(names, crowd, da)
-    good, bad = (fit_risk.matrix([p[s] for p in pairs], names) for s in ("good", "bad"))
     fold = folds_of([r.doc_id for r in da] + [p["doc"] for p in pairs])
     cf = np.array([fold[r.doc_id] for r in da])
     pf = np.array([fold[p["doc"]] for p in pairs])
-    same = _same_band(pairs)
-    crowd_pred, pg, pb = np.zeros(len(y)), np.zeros(len(pairs)), np.zeros(len(pairs))
+    crowd_pred, pg, pb = np.zeros(len(a.y)), np.zeros(len(pairs)), np.zeros(len(pairs))
     for f in range(FOLDS):
-        use = (pf != f) & same
-        model = fit(x[cf != f], y[cf != f], z[cf != f], bad[use] - good[use], lam)
-        crowd_pred[cf == f] = predict(x[cf == f], model)
-        pg[pf == f], pb[pf == f] = predict(good[pf == f], model), predict(bad[pf == f], model)
+        use = (pf != f) & a.same
+        model = fit(a.x[cf != f], a.y[cf != f], a.z[cf != f], a.bad[use] - a.good[use], lam)
+        crowd_pred[cf == f] = predict(a.x[cf == f], model)
+        pg[pf == f], pb[pf == f] = predict(a.good[pf == f], model), predict(a.bad[pf == f], model)
     crowd_pred = fit_risk.with_findings(crowd_pred, crowd)
     pg = fit_risk.with_findings(pg, [p["good"] for p in pairs])
     pb = fit_risk.with_findings(pb, [p["bad"] for p in pairs])
     won = np.where(pg < pb, 1.0, np.where(pg == pb, 0.5, 0.0))
     stats = {
-        "tau": float(kendalltau(-crowd_pred, z, variant="b").statistic),
+        "tau": float(kendalltau(-crowd_pred, a.z, variant="b").statistic),
         "accuracy": float(won.mean()),
         **_flag_rates(pairs, pg, pb),
     }
     return stats, crowd_pred, won
-
-
-def _same_band(pairs: list[dict]) -> np.ndarray:
-    return np.array([_band(p["good"]) == _band(p["bad"]) for p in pairs])
-
-
-def _crowd_arrays(
-    names: list[str], crowd: list[dict], da: list[wmt22.DARow]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    y = np.array([r.raw < fit_risk.POOR_BELOW for r in da], int)
-    return fit_risk.matrix(crowd, names), y, np.array([r.z_mean for r in da])
 
 
 def _flag_rates(pairs: list[dict], pg: np.ndarray, pb: np.ndarray) -> dict:
@@ -172,21 +181,13 @@ def _flag_rates(pairs: list[dict], pg: np.ndarray, pb: np.ndarray) -> dict:
 
 
 def ship(
-    names: list[str],
-    crowd: list[dict],
-    da: list[wmt22.DARow],
-    pairs: list[dict],
-    lam: float,
-    crowd_pred: np.ndarray,
+    names: list[str], a: Arrays, da: list[wmt22.DARow], lam: float, crowd_pred: np.ndarray
 ) -> dict:
     """The fit on every crowd row and dev pair, in qa.risk.RiskModel's shape. `strict` and
     `lenient` are cut on the out-of-fold crowd risks as fit_risk cuts them; `standard` is
     bench.ref_cuts' to set (20% of dev-half references)."""
-    x, y, z = _crowd_arrays(names, crowd, da)
-    good, bad = (fit_risk.matrix([p[s] for p in pairs], names) for s in ("good", "bad"))
-    same = _same_band(pairs)
-    coef, intercept, mean, scale = fit(x, y, z, bad[same] - good[same], lam)
-    cut = fit_risk.thresholds(crowd_pred, y)
+    coef, intercept, mean, scale = fit(a.x, a.y, a.z, a.bad[a.same] - a.good[a.same], lam)
+    cut = fit_risk.thresholds(crowd_pred, a.y)
     return {
         "features": names,
         "mean": mean.round(6).tolist(),
@@ -195,9 +196,9 @@ def ship(
         "intercept": round(intercept, 6),
         "thresholds": cut,
         "evaluation": {
-            **fit_risk.report(f"lambda {lam}", crowd_pred, y, da, cut),
+            **fit_risk.report(f"lambda {lam}", crowd_pred, a.y, da, cut),
             "pair_weight": lam,
-            "dev_pairs": len(pairs),
+            "dev_pairs": len(a.same),
         },
     }
 
@@ -222,7 +223,8 @@ def main() -> None:
         names = shipped["models"][name]["features"]
         crowd, da = crowd_rows(data, mode, models)
         pairs = pair_rows(args.data, mode, args.per_type, models)
-        runs = {lam: evaluate(names, crowd, da, pairs, lam) for lam in LAMBDAS}
+        arrays = Arrays.build(names, crowd, da, pairs)
+        runs = {lam: evaluate(arrays, crowd, da, pairs, lam) for lam in LAMBDAS}
         for lam, (s, _, _) in runs.items():
             print(f"{name} lambda={lam}: " + ", ".join(f"{k}={v:.4f}" for k, v in s.items()))
         floor = runs[0.0][0]["tau"] - TAU_SLACK
@@ -230,7 +232,7 @@ def main() -> None:
                    key=lambda lam: runs[lam][0]["accuracy"])  # fmt: skip
         print(f"{name}: chosen lambda {best}; out-of-fold dev pairs by type: "
               + by_type(pairs, runs[best][2]), flush=True)  # fmt: skip
-        shipped["models"][name] = ship(names, crowd, da, pairs, best, runs[best][1])
+        shipped["models"][name] = ship(names, arrays, da, best, runs[best][1])
     if args.write:
         fit_risk.OUT.write_text(json.dumps(shipped, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {', '.join(MODES)} into {fit_risk.OUT}; now run bench.ref_cuts --write")

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from bench import fit_pairs
+from bench import fit_pairs, wmt22
 
 
 def _data(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -38,3 +38,34 @@ def test_predict_is_a_probability_from_standardised_features() -> None:
     p = fit_pairs.predict(x, model)
     assert ((p > 0) & (p < 1)).all()
     assert abs(p.mean() - y.mean()) < 0.05  # calibrated on the crowd label
+
+
+def _rows(seed: int = 0) -> tuple[list[dict], list[wmt22.DARow], list[dict]]:
+    """Crowd rows and dev pairs in fit_pairs' shapes: feature `a` tracks the crowd score,
+    feature `b` is what damage moves; 20 documents, one finding-free band."""
+    rng = np.random.default_rng(seed)
+    crowd, da, pairs = [], [], []
+    for k in range(300):
+        a = rng.normal()
+        z = -a + 0.5 * rng.normal()
+        crowd.append({"a": a, "b": rng.normal(), "n_critical": 0, "n_major": 0.0})
+        raw = 100 * (z > -0.5)  # "poor" below fit_risk.POOR_BELOW where z is low
+        da.append(wmt22.DARow("sys" + str(k % 2), k + 1, f"doc{k % 20}", z, raw))
+    for k in range(200):
+        good = {"a": rng.normal(), "b": rng.normal(), "n_critical": 0, "n_major": 0.0}
+        bad = {**good, "b": good["b"] + 1.0}
+        pairs.append({"good": good, "bad": bad, "doc": f"doc{k % 20}", "kind": "omission"})
+    return crowd, da, pairs
+
+
+def test_evaluate_and_ship_learn_the_pair_direction_out_of_fold() -> None:
+    crowd, da, pairs = _rows()
+    arrays = fit_pairs.Arrays.build(["a", "b"], crowd, da, pairs)
+    (base, _, _), (paired, crowd_pred, won) = (
+        fit_pairs.evaluate(arrays, crowd, da, pairs, lam) for lam in (0.0, 3.0)
+    )
+    assert paired["accuracy"] > 0.95 > base["accuracy"]
+    assert paired["tau"] > 0.4 and won.shape == (200,)
+    shipped = fit_pairs.ship(["a", "b"], arrays, da, 3.0, crowd_pred)
+    assert shipped["features"] == ["a", "b"] and shipped["coef"][1] > 0
+    assert shipped["evaluation"]["dev_pairs"] == 200
