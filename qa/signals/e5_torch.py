@@ -248,6 +248,12 @@ class TorchE5(nn.Module):
                 ln.weight.data, ln.bias.data = f32(f"l{i}.{part}.w"), f32(f"l{i}.{part}.b")
         self.eval()
         self.bf16 = _bf16_fast() if bf16 is None else bf16
+        if self.bf16:
+            # autocast casts the linear layers' weights to bfloat16 on every batch: cast them
+            # once instead (the same numbers, ~5% faster, half their memory)
+            for m in self.layers.modules():
+                if isinstance(m, nn.Linear):
+                    m.to(torch.bfloat16)
         # "passage: " ends in a space, so the text's first token starts a new piece and the
         # prefix's own tokens are the same in every text
         self.n_prefix = {p: len(self.tok.encode(p.strip())) for p in ("passage: ", "query: ")}
