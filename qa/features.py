@@ -544,7 +544,7 @@ def _results(
     opaque: dict[str, Context],
     ignore: frozenset[str],
     scores: bool,
-    shared: dict,
+    shared: dict[str, dict],
 ) -> list[SegmentResult]:
     out = []
     for seg, key in zip(segments, rows.keys, strict=True):
