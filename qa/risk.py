@@ -142,7 +142,8 @@ def assess(
     cut = threshold_for(model, preset, threshold)
     # The "corpus median" in reasons describes the run's usable segments: a file with Japanese
     # paragraphs left in would otherwise set e5 medians at ~1.0 (a text matches itself).
-    medians = _medians(results, model.features if model else ())
+    usable = [r for r in results if not _critical(r)]
+    medians = _medians(usable or results, model.features if model else ())
     for r in results:
         _assess_one(r, features(r), model, cut, medians)
     return Flagging(
@@ -220,13 +221,11 @@ def active(r: SegmentResult) -> list[Issue]:
 
 
 def _medians(results: list[SegmentResult], names: tuple[str, ...]) -> dict[str, float]:
-    """Each feature's median over the segments without a critical finding (over all of them
-    where every one has one), a feature at a time: a million values are an 8 MB array."""
-    skip = _critical if not all(map(_critical, results)) else lambda r: False
-    out = {}
-    for f in names:
-        values = (features(r).get(f) for r in results if not skip(r))
-        vals = array("d", (v for v in values if v is not None))
-        if vals:
-            out[f] = float(np.median(np.frombuffer(vals)))
-    return out
+    # arrays of doubles: 8 MB a million values, where a list of new floats (the counts) is 32
+    values: dict[str, array[float]] = {f: array("d") for f in names}
+    for r in results:
+        x = features(r)
+        for f, vals in values.items():
+            if x.get(f) is not None:
+                vals.append(x[f])  # type: ignore[arg-type]
+    return {f: float(np.median(np.frombuffer(vals))) for f, vals in values.items() if vals}
