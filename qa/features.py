@@ -124,7 +124,8 @@ def compute(
     store = models.cache.store if models.cache is not None else None
     # equal findings' texts and details, one object each (see _decode); "shared" is cleared
     # before returning
-    stats: dict[str, Any] = {"computed": {}, "lookups": 0, "hits": 0, "shared": {}}
+    shared: dict[str, dict] = {"text": {}, "span": {}, "data": {}}
+    stats: dict[str, Any] = {"computed": {}, "lookups": 0, "hits": 0, "shared": shared}
     states = None
     if len(segments) > CHUNK:
         states = _run_wide(segments, settings, models, unit, oversized, store, stats["computed"])
@@ -514,14 +515,17 @@ def _decode(v: list, shared: dict[str, dict]) -> Issue:
     tables) where an earlier finding of the run has equal ones: a big run's findings repeat
     (the same term's gloss on every segment it occurs in), and each copy cost ~0.6 KB."""
     check, severity, message, span, side, data, mqm = v
-    text, spans, details = (shared.setdefault(k, {}) for k in ("text", "span", "data"))
+    text = shared["text"]
     check, severity, message, side = (
         text.setdefault(x, x) for x in (check, severity, message, side)
     )
     mqm = mqm and text.setdefault(mqm, mqm)
-    span = span and spans.setdefault(tuple(span), tuple(span))
+    span = tuple(span) if span else None
+    if span is not None:
+        span = shared["span"].setdefault(span, span)
     if data is not None:
-        data = details.setdefault(json.dumps(data, sort_keys=True, ensure_ascii=False), data)
+        key = json.dumps(data, sort_keys=True, ensure_ascii=False)
+        data = shared["data"].setdefault(key, data)
     return Issue(check, severity, message, span, side, data, mqm)
 
 
