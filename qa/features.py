@@ -25,13 +25,13 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from qa import __version__, metrics
+from qa import __version__, metrics, spill
 from qa.align import Link
 from qa.checks.base import CheckInfo, Context, RunState, in_order, run_check
 from qa.errors import InputError
@@ -40,6 +40,7 @@ from qa.lang import is_japanese
 from qa.model import Issue, Segment, SegmentResult
 from qa.progress import Report, silent
 from qa.signals.base import SIGNALS, SignalInfo, active
+from qa.spill import SpilledResults
 from qa.store import Store, default_dir
 
 if TYPE_CHECKING:
@@ -108,7 +109,7 @@ def compute(
     unit: str = "segment",
     oversized: tuple[dict[str, Any], ...] = (),
     scores: bool = True,
-) -> list[SegmentResult]:
+) -> Sequence[SegmentResult]:
     """Metrics, signal values (unless not `scores`) and findings of every segment, from
     `models.cache` where it has them; the rest computed (each unit once, over all the segments
     it misses) and stored, each reported to `models.progress` as it runs. Findings are then
@@ -120,7 +121,9 @@ def compute(
     hitting): first what checks read from the whole run (a `RunState`'s parts, an opaque
     `prepare`) over every segment, then each chunk computed, stored and made into results.
     The values equal those of one pass over all segments, as a unit's value depends on its
-    segment alone (e5 and the LM batch differently then, as they do in a cached run)."""
+    segment alone (e5 and the LM batch differently then, as they do in a cached run). Past
+    `spill.SPILL_AT` segments the results are a `SpilledResults`: on disk, read a chunk at a
+    time."""
     store = models.cache.store if models.cache is not None else None
     # equal findings' texts and details, one object each (see _decode); "shared" is cleared
     # before returning
@@ -129,13 +132,15 @@ def compute(
     states = None
     if len(segments) > CHUNK:
         states = _run_wide(segments, settings, models, unit, oversized, store, stats["computed"])
-    out: list[SegmentResult] = []
+    # a big run's results go to a temporary file as each chunk is done (qa/spill.py)
+    big = len(segments) > spill.SPILL_AT
+    out: list[SegmentResult] | SpilledResults = SpilledResults(segments, NO_STATS) if big else []
     try:
         for start in range(0, len(segments), CHUNK):
             chunk = segments[start : start + CHUNK]
             report = _whole_run(models.progress, start, len(chunk), len(segments))
             args = (settings, models, unit, oversized, scores, store, stats, states, report)
-            out += _chunk(chunk, *args)
+            out.extend(_chunk(chunk, *args))
             if states is not None:
                 # The results so far stay to the end: the collector need not walk them again
                 # after each chunk (at 100,000 segments that took a quarter of the time).

@@ -73,25 +73,50 @@ def segment_scores(segments: list[Segment]) -> list[dict[str, float | None]]:
     return [sentence_scores(row) for row in segment_stats(segments)]
 
 
-def corpus_scores(
-    segments: list[Segment], stats: list[dict[str, list[float] | None]] | None = None
-) -> tuple[dict[str, float], dict[str, str]]:
-    """Corpus-level scores over the segments where both sides exist, and their signatures,
-    from the segments' statistics (`segment_stats`; computed here when not given)."""
-    if stats is None:
-        stats = segment_stats(segments)
-    scores: dict[str, float] = {}
-    signatures: dict[str, str] = {}
-    for suffix in REFERENCES:
-        for name, make in METRICS.items():
-            rows = [row[name + suffix] for row in stats if row.get(name + suffix) is not None]
-            if not rows:
+class CorpusStats:
+    """Corpus-level scores from the segments' statistics (`segment_stats`), summed one
+    segment at a time as sacrebleu's corpus scoring sums them (a big run's statistics never
+    exist at once). A segment without statistics (None) makes the sum `incomplete`."""
+
+    def __init__(self) -> None:
+        self.sums: dict[str, list[float]] = {}
+        self.incomplete = False
+
+    def add(self, stats: dict[str, list[float] | None] | None) -> None:
+        if stats is None:
+            self.incomplete = True
+            return
+        for key, row in stats.items():
+            if row is None:
                 continue
-            metric = BLEU() if name == "bleu" else make()  # corpus BLEU: no effective order
-            metric.num_refs = 1  # what corpus_score records for one reference per segment
-            scores[name + suffix] = round(metric._aggregate_and_compute(rows).score, 4)
-            signatures[f"corpus_{name}{suffix}"] = str(metric.get_signature())
-    return scores, signatures
+            total = self.sums.get(key)
+            if total is None:
+                self.sums[key] = list(row)
+            else:
+                self.sums[key] = [a + b for a, b in zip(total, row, strict=True)]
+
+    def scores(self) -> tuple[dict[str, float], dict[str, str]]:
+        """Corpus scores over the segments where both sides exist, and their signatures."""
+        scores: dict[str, float] = {}
+        signatures: dict[str, str] = {}
+        for suffix in REFERENCES:
+            for name, make in METRICS.items():
+                total = self.sums.get(name + suffix)
+                if total is None:
+                    continue
+                metric = BLEU() if name == "bleu" else make()  # corpus BLEU: no effective order
+                metric.num_refs = 1  # what corpus_score records for one reference per segment
+                scores[name + suffix] = round(metric._aggregate_and_compute([total]).score, 4)
+                signatures[f"corpus_{name}{suffix}"] = str(metric.get_signature())
+        return scores, signatures
+
+
+def corpus_scores(segments: list[Segment]) -> tuple[dict[str, float], dict[str, str]]:
+    """Corpus-level scores of `segments` and their signatures, their statistics computed."""
+    corpus = CorpusStats()
+    for row in segment_stats(segments):
+        corpus.add(row)
+    return corpus.scores()
 
 
 @cache

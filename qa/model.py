@@ -162,9 +162,11 @@ class Summary:
 
 @dataclass
 class Result:
-    """Everything one `check` run produced; every output format renders this object."""
+    """Everything one `check` run produced; every output format renders this object. Past
+    50,000 segments `segments` is a read-only sequence on disk, read a chunk at a time
+    (qa/spill.py): iterate it; its items are copies."""
 
-    segments: list[SegmentResult]
+    segments: Sequence[SegmentResult]
     summary: Summary
     signatures: dict[str, str] = field(default_factory=dict)
 

@@ -6,7 +6,7 @@ risk → result. `qa.check`, `qa.check_files`, the CLI, the benchmarks (and batc
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -223,7 +223,7 @@ def evaluate(
     models: Models,
     unit: str = "segment",
     oversized: tuple[dict[str, Any], ...] = (),
-) -> list[SegmentResult]:
+) -> Sequence[SegmentResult]:
     """Scores (sacrebleu metrics + signals) and rule findings for every segment, from the
     feature cache (`models.cache`) where it has them (qa/features.py)."""
     load_plugins()
@@ -245,31 +245,46 @@ def find_issues(
 
 
 def build_result(
-    results: list[SegmentResult],
+    results: Sequence[SegmentResult],
     settings: Settings,
     translator: Translator | None,
     meta: dict[str, Any],
     path: str = "fast",
 ) -> Result:
-    """Risk and flags for every segment, then the run's summary and signatures."""
+    """Risk and flags for every segment, then the run's summary and signatures, in one more
+    pass over `results` (which may be on disk: qa/spill.py)."""
     flagging = risk.assess(results, preset=settings.preset, threshold=settings.threshold)
-    segments = [r.segment for r in results]
-    stats = [r.metric_stats for r in results]
-    have = all(s is not None for s in stats)
-    corpus, sigs = metrics.corpus_scores(segments, stats if have else None)  # type: ignore[arg-type]
-    if corpus:
+    segments: list[Segment] = []
+    corpus = metrics.CorpusStats()
+    by_check: Counter[str] = Counter()
+    by_severity: Counter[str] = Counter()
+    flagged = ignored = 0
+    for r in results:
+        segments.append(r.segment)
+        corpus.add(r.metric_stats)
+        live = risk.active(r)
+        by_check.update(i.check for i in live)
+        by_severity.update(i.severity for i in live)
+        flagged += r.flagged
+        ignored += len(r.issues) - len(live)
+    if corpus.incomplete:  # some segment's statistics were not computed: all of them now
+        corpus = metrics.CorpusStats()
+        for row in metrics.segment_stats(segments):
+            corpus.add(row)
+    scores, sigs = corpus.scores()
+    if scores:
         sigs.update(metrics.sentence_signatures())
     summary = Summary(
         input=meta,
         mt=mt_description(segments, translator),
         path=path,
         segments=len(results),
-        flagged=sum(r.flagged for r in results),
+        flagged=flagged,
         flagging=flagging,
-        issues_by_check=dict(Counter(i.check for r in results for i in risk.active(r))),
-        issues_by_severity=dict(Counter(i.severity for r in results for i in risk.active(r))),
-        ignored=sum(i.ignored for r in results for i in r.issues),
-        corpus_scores=corpus,
+        issues_by_check=dict(by_check),
+        issues_by_severity=dict(by_severity),
+        ignored=ignored,
+        corpus_scores=scores,
     )
     return Result(segments=results, summary=summary, signatures=sigs)
 

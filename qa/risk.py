@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -24,6 +24,7 @@ import numpy as np
 
 from qa.data import risk_file
 from qa.model import Flagging, Issue, SegmentResult
+from qa.spill import SpilledResults
 
 CRITICAL_FLOOR = 0.95
 MAJOR_FLOOR = 0.6
@@ -130,22 +131,26 @@ def threshold_for(model: RiskModel | None, preset: str, threshold: float | None)
 
 
 def assess(
-    results: list[SegmentResult], preset: str = "standard", threshold: float | None = None
+    results: Sequence[SegmentResult], preset: str = "standard", threshold: float | None = None
 ) -> Flagging:
-    """Fill risk, flagged, reasons and evidence in place; return how flagging was done.
-    Each segment's features are made anew in each pass rather than kept for all segments
-    at once (a big run's million dicts)."""
-    available: set[str] = set()
+    """Fill risk, flagged, reasons and evidence in place (`update`d, if on disk); return how
+    flagging was done. One pass gathers every feature's values, a second assesses: each
+    segment's features are made anew in each pass rather than kept for all at once."""
+    table = _FeatureTable()
     for r in results:
-        available.update(k for k, v in features(r).items() if v is not None)
-    model = choose_model(available)
+        table.add(features(r), _critical(r))
+    model = choose_model(table.available())
     cut = threshold_for(model, preset, threshold)
-    # The "corpus median" in reasons describes the run's usable segments: a file with Japanese
-    # paragraphs left in would otherwise set e5 medians at ~1.0 (a text matches itself).
-    usable = [r for r in results if not _critical(r)]
-    medians = _medians(usable or results, model.features if model else ())
-    for r in results:
+    medians = table.medians(model.features if model else ())
+
+    def one(r: SegmentResult) -> None:
         _assess_one(r, features(r), model, cut, medians)
+
+    if isinstance(results, SpilledResults):
+        results.update(one)
+    else:
+        for r in results:
+            one(r)
     return Flagging(
         risk_model=model.name if model else None,
         risk_features=list(model.features) if model else [],
@@ -220,12 +225,41 @@ def active(r: SegmentResult) -> list[Issue]:
     return [i for i in r.issues if not i.ignored]
 
 
-def _medians(results: list[SegmentResult], names: tuple[str, ...]) -> dict[str, float]:
-    # arrays of doubles: 8 MB a million values, where a list of new floats (the counts) is 32
-    values: dict[str, array[float]] = {f: array("d") for f in names}
-    for r in results:
-        x = features(r)
-        for f, vals in values.items():
-            if x.get(f) is not None:
-                vals.append(x[f])  # type: ignore[arg-type]
-    return {f: float(np.median(np.frombuffer(vals))) for f, vals in values.items() if vals}
+class _FeatureTable:
+    """Every feature's value on every segment (NaN: missing), in arrays of doubles (8 MB a
+    million values, where a list of new floats is 32), and which segments are usable."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, array[float]] = {}
+        self.usable = bytearray()  # 1: no critical finding
+
+    def add(self, x: dict[str, float | None], critical: bool) -> None:
+        n = len(self.usable)
+        for f, v in x.items():
+            if f not in self.values:
+                self.values[f] = array("d", [math.nan]) * n  # a feature first seen here
+            self.values[f].append(math.nan if v is None else v)
+        for vals in self.values.values():
+            if len(vals) == n:  # a feature this segment lacks
+                vals.append(math.nan)
+        self.usable.append(not critical)
+
+    def available(self) -> set[str]:
+        return {f for f, vals in self.values.items() if not np.isnan(np.frombuffer(vals)).all()}
+
+    def medians(self, names: tuple[str, ...]) -> dict[str, float]:
+        """The "corpus median" of reasons, over the run's usable segments: a file with
+        Japanese paragraphs left in would otherwise set e5 medians at ~1.0 (a text matches
+        itself). Over all segments when none is usable."""
+        usable = np.frombuffer(bytes(self.usable), dtype=np.uint8).astype(bool)
+        if not usable.any():
+            usable[:] = True
+        out = {}
+        for f in names:
+            if f not in self.values:
+                continue
+            vals = np.frombuffer(self.values[f])[usable]  # every array has a value a segment
+            vals = vals[~np.isnan(vals)]
+            if len(vals):
+                out[f] = float(np.median(vals))
+        return out

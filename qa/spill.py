@@ -1,0 +1,134 @@
+"""The results of a big run, kept in a temporary file a chunk at a time instead of in memory.
+
+In memory a SegmentResult of the lexical path takes ~0.85 KB (its scores dict, its findings
+and their fingerprints), a million of them most of a run's peak; pickled, ~0.34 KB of disk.
+Past `SPILL_AT` segments `features.compute` appends each chunk's results here as it finishes
+them, and what reads them (risk, the summary, the reports) reads them back a chunk at a time.
+The Segments stay where they are (the caller's list): a result is written without its
+segment, which it gets back when read, so only the results' own parts go to disk.
+
+The sequence is read-only: what it gives are copies, so a change to one is lost. To change
+results, `update` them: that writes every chunk anew.
+"""
+
+from __future__ import annotations
+
+import bisect
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import IO, Any, overload
+
+from qa.model import Segment, SegmentResult
+
+SPILL_AT = 50_000  # segments; below it results stay a list (~40 MB at this size)
+NO_STATS_ID = "no-stats"  # the run-wide empty statistics dict, kept one object on reading
+
+
+class SpilledResults(Sequence[SegmentResult]):
+    """Results in chunks in an unnamed temporary file (gone when closed, or at exit)."""
+
+    def __init__(self, segments: Sequence[Segment], no_stats: dict[str, Any]) -> None:
+        self._segments = segments
+        self._no_stats = no_stats
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="mtqa-results-")
+        self._offsets: list[int] = []  # where each chunk starts in the file
+        self._firsts: list[int] = []  # the index of each chunk's first result
+        self._count = 0
+        self._last: tuple[int, list[SegmentResult]] | None = None  # (chunk number, results)
+
+    def extend(self, results: Iterable[SegmentResult]) -> None:
+        """Append one chunk: the results of the next segments, in order."""
+        chunk = list(results)
+        self._file.seek(0, 2)
+        self._offsets.append(self._file.tell())
+        self._firsts.append(self._count)
+        _Writer(self._file, self._count, self._segments, self._no_stats).dump(chunk)
+        self._count += len(chunk)
+
+    def chunks(self) -> Iterator[list[SegmentResult]]:
+        for offset in self._offsets:
+            yield self._load(self._file, offset)
+
+    def update(self, change: Callable[[SegmentResult], None]) -> None:
+        """`change` each result, and keep the changed results (every chunk written anew, to a
+        new file that replaces this one's when all are done)."""
+        new = SpilledResults(self._segments, self._no_stats)
+        for chunk in self.chunks():
+            for r in chunk:
+                change(r)
+            new.extend(chunk)
+        self._file.close()
+        self._file, self._offsets, self._firsts = new._file, new._offsets, new._firsts
+        self._last = None
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[SegmentResult]:
+        for chunk in self.chunks():
+            yield from chunk
+
+    @overload
+    def __getitem__(self, i: int) -> SegmentResult: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[SegmentResult]: ...
+    def __getitem__(self, i: int | slice) -> SegmentResult | list[SegmentResult]:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(self._count))]
+        if not -self._count <= i < self._count:
+            raise IndexError("result index out of range")
+        i %= self._count
+        n = bisect.bisect_right(self._firsts, i) - 1
+        return self._chunk(n)[i - self._firsts[n]]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled (to another process: a Ray actor's answer), it is a plain list."""
+        return list, (list(self),)
+
+    def _chunk(self, n: int) -> list[SegmentResult]:
+        """Chunk `n`, kept until another is indexed: reading results by index in order
+        reads each chunk once."""
+        if self._last is None or self._last[0] != n:
+            self._last = (n, self._load(self._file, self._offsets[n]))
+        return self._last[1]
+
+    def _load(self, file: IO[bytes], offset: int) -> list[SegmentResult]:
+        file.seek(offset)
+        return _Reader(file, self._segments, self._no_stats).load()
+
+
+class _Writer(pickle.Pickler):
+    """Writes each of the chunk's segments as its index in the run (any other segment whole),
+    and the empty statistics as a name."""
+
+    def __init__(
+        self, file: IO[bytes], first: int, segments: Sequence[Segment], no_stats: dict
+    ) -> None:
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self._first, self._segments, self._no_stats = first, segments, no_stats
+        self._index: dict[int, int] = {}
+
+    def dump(self, chunk: list[SegmentResult]) -> None:
+        span = range(self._first, min(self._first + len(chunk), len(self._segments)))
+        self._index = {id(self._segments[k]): k for k in span}
+        super().dump(chunk)
+
+    def persistent_id(self, obj: Any) -> Any:
+        if obj is self._no_stats:
+            return NO_STATS_ID
+        if isinstance(obj, Segment):
+            return self._index.get(id(obj))
+        return None
+
+
+class _Reader(pickle.Unpickler):
+    def __init__(self, file: IO[bytes], segments: Sequence[Segment], no_stats: dict) -> None:
+        super().__init__(file)
+        self._segments, self._no_stats = segments, no_stats
+
+    def persistent_load(self, pid: Any) -> Any:
+        return self._no_stats if pid == NO_STATS_ID else self._segments[pid]
