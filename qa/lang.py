@@ -18,6 +18,8 @@ _JA_LETTER = (
 _JA_JOIN = r"\u3000-\u303f\uff01-\uff65\u30fb\u2026\u2025 0-9()=・"
 
 _LETTER_RE = re.compile(f"[{_JA_LETTER}]")
+# A letter or digit (what str.isalnum accepts: \w less "_") that is not Japanese.
+_OTHER_RE = re.compile(f"(?![{_JA_LETTER}])[^\\W_]")
 # A run starts and ends on a Japanese letter, may contain joiners, and takes trailing
 # sentence punctuation/closing brackets (。」) with it so the span covers what a reader sees.
 _RUN_RE = re.compile(f"[{_JA_LETTER}](?:[{_JA_LETTER}{_JA_JOIN}]*[{_JA_LETTER}])?[。」』）！？]*")
@@ -33,7 +35,7 @@ def japanese_ratio(text: str) -> float:
 
     0.0 for text without any letters."""
     ja = japanese_letters(text)
-    other = sum(1 for ch in text if ch.isalnum() and not _LETTER_RE.match(ch))
+    other = len(_OTHER_RE.findall(text))
     total = ja + other
     return ja / total if total else 0.0
 

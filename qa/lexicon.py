@@ -178,6 +178,8 @@ _LONG_VOWELS = [("ou", "o"), ("oo", "o"), ("oh", "o"), ("uu", "u"), ("aa", "a"),
 
 def fold(text: str) -> str:
     """Lowercase ASCII without diacritics (Chūgoku → chugoku)."""
+    if text.isascii():  # most English: nothing to decompose
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 

@@ -17,8 +17,10 @@ import bisect
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import IO, Any, overload
 
+from qa.errors import InputError
 from qa.model import Segment, SegmentResult
 
 SPILL_AT = 50_000  # segments; below it results stay a list (~40 MB at this size)
@@ -31,7 +33,8 @@ class SpilledResults(Sequence[SegmentResult]):
     def __init__(self, segments: Sequence[Segment], no_stats: dict[str, Any]) -> None:
         self._segments = segments
         self._no_stats = no_stats
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="mtqa-results-")
+        with _room():
+            self._file: IO[bytes] = tempfile.TemporaryFile(prefix="mtqa-results-")
         self._offsets: list[int] = []  # where each chunk starts in the file
         self._firsts: list[int] = []  # the index of each chunk's first result
         self._count = 0
@@ -43,7 +46,8 @@ class SpilledResults(Sequence[SegmentResult]):
         self._file.seek(0, 2)
         self._offsets.append(self._file.tell())
         self._firsts.append(self._count)
-        _Writer(self._file, self._count, self._segments, self._no_stats).dump(chunk)
+        with _room():
+            _Writer(self._file, self._count, self._segments, self._no_stats).dump(chunk)
         self._count += len(chunk)
 
     def chunks(self) -> Iterator[list[SegmentResult]]:
@@ -99,6 +103,19 @@ class SpilledResults(Sequence[SegmentResult]):
     def _load(self, file: IO[bytes], offset: int) -> list[SegmentResult]:
         file.seek(offset)
         return _Reader(file, self._segments, self._no_stats).load()
+
+
+@contextmanager
+def _room() -> Iterator[None]:
+    """A temporary folder that is missing, read-only or full: one line the user can act on."""
+    try:
+        yield
+    except OSError as e:
+        where = tempfile.gettempdir()
+        raise InputError(
+            f"cannot keep a big run's results in {where}: {e.strerror or e} "
+            "(set TMPDIR to a folder with room: ~0.35 KB a segment)"
+        ) from None
 
 
 class _Writer(pickle.Pickler):

@@ -4,6 +4,7 @@ sequence that reads like the list it replaces."""
 from __future__ import annotations
 
 import pickle
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,19 @@ def test_update_keeps_its_changes_and_reading_alone_keeps_none() -> None:
         r.risk = 0.0
     assert [r.risk for r in on_disk] == [0.5] * 12
     on_disk.close()
+
+
+def test_no_room_for_the_results_is_one_line(tmp_path: Path, capsys, monkeypatch) -> None:
+    segs = mixed_segments()
+    src, tgt = tmp_path / "src.ja", tmp_path / "tgt.en"
+    src.write_text("".join(f"{s.source}\n" for s in segs), encoding="utf-8")
+    tgt.write_text("".join(f"{s.target}\n" for s in segs), encoding="utf-8")
+    monkeypatch.setattr(spill, "SPILL_AT", 10)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))  # what TMPDIR names
+    args = ["check", src, tgt, "--aligned", "--mt", "none", "--no-cache", "--fast"]
+    args += ["--format", "jsonl", "-o", tmp_path / "out.jsonl"]
+    args += [a for name in LEXICAL for a in ("--disable", name)]
+    done = run_cli(args, capsys, monkeypatch)
+    assert done.code == 2
+    assert "cannot keep a big run's results in" in done.err and "set TMPDIR" in done.err
+    assert done.err.count("\n") == 1 and not (tmp_path / "out.jsonl").exists()
