@@ -90,8 +90,11 @@ class SpilledResults(Sequence[SegmentResult]):
         return self._chunk(n)[i - self._firsts[n]]
 
     def __reduce__(self) -> tuple[Any, ...]:
-        """Pickled (to another process: a Ray actor's answer), it is a plain list."""
-        return list, (list(self),)
+        """Pickled (a batch worker's or a Ray actor's answer), it travels as its segments and
+        its file's bytes, and is a SpilledResults again on the other side."""
+        self._file.seek(0)
+        state = (self._file.read(), self._offsets, self._firsts, self._count)
+        return _rebuilt, (self._segments, self._no_stats, *state)
 
     def _chunk(self, n: int) -> list[SegmentResult]:
         """Chunk `n`, kept until another is indexed: reading results by index in order
@@ -103,6 +106,21 @@ class SpilledResults(Sequence[SegmentResult]):
     def _load(self, file: IO[bytes], offset: int) -> list[SegmentResult]:
         file.seek(offset)
         return _Reader(file, self._segments, self._no_stats).load()
+
+
+def _rebuilt(
+    segments: Sequence[Segment],
+    no_stats: dict[str, Any],
+    data: bytes,
+    offsets: list[int],
+    firsts: list[int],
+    count: int,
+) -> SpilledResults:
+    out = SpilledResults(segments, no_stats)
+    with _room():
+        out._file.write(data)
+    out._offsets, out._firsts, out._count = offsets, firsts, count
+    return out
 
 
 @contextmanager

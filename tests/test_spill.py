@@ -104,9 +104,11 @@ def test_the_sequence_reads_like_the_list_it_replaces() -> None:
     for bad in (23, -24):
         with pytest.raises(IndexError):
             on_disk[bad]
-    # to another process (a Ray actor's answer) it travels as a plain list
+    # to another process (a batch worker's answer) it travels as its segments and its file
     back = pickle.loads(pickle.dumps(on_disk))
-    assert type(back) is list and [r.to_dict() for r in back] == [r.to_dict() for r in plain]
+    assert isinstance(back, SpilledResults) and len(back) == 23
+    assert [r.to_dict() for r in back] == [r.to_dict() for r in plain]
+    assert [r.segment for r in back] == segs and back[5].segment is back._segments[5]
 
 
 def test_update_keeps_its_changes_and_reading_alone_keeps_none() -> None:
