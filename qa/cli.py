@@ -209,20 +209,24 @@ def check(
     )
     fmt_in = input_format.value if input_format else None
     inputs = Inputs(source, target, o["aligned"], retranslation, input_format=fmt_in)
+    to_file = output is not None and str(output) != "-"
     with Bar(False if o["quiet"] else None) as bar:
         try:
             translator = _translator(o) if retranslation is None else None
             features = FeatureCache.default() if o["cache"] else None
             result = run(inputs, settings, Models(translator, cache=features, progress=bar))
+            if result.summary.path.startswith("fast ("):  # the LM could not load: say so, once
+                print(f"mtqa: warning: {result.summary.path}", file=sys.stderr)
+            if to_file:  # a big run's report takes a while: the bar says so (not over stdout)
+                bar("writing the report", 0, None)
+                _write(_report(result, out_fmt, source, show_all=o["all"]), output)
         except KeyboardInterrupt:
             raise Interrupted(f"interrupted {bar.where()}; no report written") from None
-    if result.summary.path.startswith("fast ("):  # the LM could not load: say so, once
-        print(f"mtqa: warning: {result.summary.path}", file=sys.stderr)
     if out_fmt == "table" and output is None:
         from rich.console import Console
 
         print_table(result, Console(), show_all=o["all"])
-    else:
+    elif not to_file:  # stdout: after the bar is gone
         _write(_report(result, out_fmt, source, show_all=o["all"]), output)
     if o["fail_on_flag"] and result.summary.flagged:
         raise typer.Exit(1)

@@ -113,7 +113,10 @@ def run(
         # with a feature cache the LM is found, not loaded, up front; it failed to load now
         chosen, path = settings, f"fast (LM unavailable: {e})"
         results = evaluate(segments, chosen, models, unit, oversized)
-    return build_result(results, chosen, models.translator, meta, path)
+    models.progress("assessing risk", 0, len(results))  # a spilled run reads results back
+    result = build_result(results, chosen, models.translator, meta, path)
+    models.progress("assessing risk", len(results), len(results))
+    return result
 
 
 def choose_path(settings: Settings, models: Models) -> tuple[Settings, str]:
