@@ -254,42 +254,52 @@ def build_result(
     meta: dict[str, Any],
     path: str = "fast",
 ) -> Result:
-    """Risk and flags for every segment, then the run's summary and signatures, in one more
-    pass over `results` (which may be on disk: qa/spill.py)."""
-    flagging = risk.assess(results, preset=settings.preset, threshold=settings.threshold)
-    segments: list[Segment] = []
-    corpus = metrics.CorpusStats()
-    by_check: Counter[str] = Counter()
-    by_severity: Counter[str] = Counter()
-    flagged = ignored = 0
-    for r in results:
-        segments.append(r.segment)
-        corpus.add(r.metric_stats)
-        live = risk.active(r)
-        by_check.update(i.check for i in live)
-        by_severity.update(i.severity for i in live)
-        flagged += r.flagged
-        ignored += len(r.issues) - len(live)
+    """Risk and flags for every segment, then the run's summary (counted as risk assesses
+    each result: a spilled run's results are read back only for risk) and signatures."""
+    tally = _Tally()
+    flagging = risk.assess(results, settings.preset, settings.threshold, then=tally.add)
+    corpus = tally.corpus
     if corpus.incomplete:  # some segment's statistics were not computed: all of them now
         corpus = metrics.CorpusStats()
-        for row in metrics.segment_stats(segments):
+        for row in metrics.segment_stats(tally.segments):
             corpus.add(row)
     scores, sigs = corpus.scores()
     if scores:
         sigs.update(metrics.sentence_signatures())
     summary = Summary(
         input=meta,
-        mt=mt_description(segments, translator),
+        mt=mt_description(tally.segments, translator),
         path=path,
         segments=len(results),
-        flagged=flagged,
+        flagged=tally.flagged,
         flagging=flagging,
-        issues_by_check=dict(by_check),
-        issues_by_severity=dict(by_severity),
-        ignored=ignored,
+        issues_by_check=dict(tally.by_check),
+        issues_by_severity=dict(tally.by_severity),
+        ignored=tally.ignored,
         corpus_scores=scores,
     )
     return Result(segments=results, summary=summary, signatures=sigs)
+
+
+@dataclass
+class _Tally:
+    """The summary's counts and corpus statistics, a result at a time."""
+
+    segments: list[Segment] = field(default_factory=list)
+    corpus: metrics.CorpusStats = field(default_factory=metrics.CorpusStats)
+    by_check: Counter[str] = field(default_factory=Counter)
+    by_severity: Counter[str] = field(default_factory=Counter)
+    flagged: int = 0
+    ignored: int = 0
+
+    def add(self, r: SegmentResult) -> None:
+        self.segments.append(r.segment)
+        self.corpus.add(r.metric_stats)
+        live = risk.active(r)
+        self.by_check.update(i.check for i in live)
+        self.by_severity.update(i.severity for i in live)
+        self.flagged += r.flagged
+        self.ignored += len(r.issues) - len(live)
 
 
 def mt_description(segments: Iterable[Segment], translator: Translator | None) -> str:

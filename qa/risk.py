@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -131,11 +131,15 @@ def threshold_for(model: RiskModel | None, preset: str, threshold: float | None)
 
 
 def assess(
-    results: Sequence[SegmentResult], preset: str = "standard", threshold: float | None = None
+    results: Sequence[SegmentResult],
+    preset: str = "standard",
+    threshold: float | None = None,
+    then: Callable[[SegmentResult], None] | None = None,
 ) -> Flagging:
-    """Fill risk, flagged, reasons and evidence in place (`update`d, if on disk); return how
-    flagging was done. One pass gathers every feature's values, a second assesses: each
-    segment's features are made anew in each pass rather than kept for all at once."""
+    """Fill risk, flagged, reasons and evidence in place (`update`d, if on disk), handing each
+    result to `then` once assessed; return how flagging was done. One pass gathers every
+    feature's values, a second assesses: each segment's features are made anew in each pass
+    rather than kept for all at once."""
     table = _FeatureTable()
     for r in results:
         table.add(features(r), _critical(r))
@@ -145,6 +149,8 @@ def assess(
 
     def one(r: SegmentResult) -> None:
         _assess_one(r, features(r), model, cut, medians)
+        if then is not None:
+            then(r)
 
     if isinstance(results, SpilledResults):
         results.update(one)
