@@ -258,12 +258,10 @@ def build_result(
     each result: a spilled run's results are read back only for risk) and signatures."""
     tally = _Tally()
     flagging = risk.assess(results, settings.preset, settings.threshold, then=tally.add)
-    corpus = tally.corpus
-    if corpus.incomplete:  # some segment's statistics were not computed: all of them now
-        corpus = metrics.CorpusStats()
-        for row in metrics.segment_stats(tally.segments):
-            corpus.add(row)
-    scores, sigs = corpus.scores()
+    if tally.corpus.incomplete:  # some segment's statistics were not computed: all of them now
+        scores, sigs = metrics.corpus_scores(tally.segments)
+    else:
+        scores, sigs = tally.corpus.scores()
     if scores:
         sigs.update(metrics.sentence_signatures())
     summary = Summary(

@@ -63,11 +63,17 @@ def test_a_spilled_run_gives_the_result_and_reports_of_one_in_memory(monkeypatch
         assert render(on_disk, fmt) == render(in_memory, fmt), fmt
 
 
-def test_the_cli_writes_the_same_report_from_disk(tmp_path: Path, capsys, monkeypatch) -> None:
+def aligned_files(folder: Path) -> tuple[Path, Path]:
+    """`mixed_segments` as two line-aligned files."""
     segs = mixed_segments()
-    src, tgt = tmp_path / "src.ja", tmp_path / "tgt.en"
+    src, tgt = folder / "src.ja", folder / "tgt.en"
     src.write_text("".join(f"{s.source}\n" for s in segs), encoding="utf-8")
     tgt.write_text("".join(f"{s.target}\n" for s in segs), encoding="utf-8")
+    return src, tgt
+
+
+def test_the_cli_writes_the_same_report_from_disk(tmp_path: Path, capsys, monkeypatch) -> None:
+    src, tgt = aligned_files(tmp_path)
     args = [src, tgt, "--aligned", "--mt", "none", "--no-cache", "--fast", "--format", "jsonl"]
     args += [a for name in LEXICAL for a in ("--disable", name)]
     assert run_cli(["check", *args, "-o", tmp_path / "a.jsonl"], capsys, monkeypatch).code == 0
@@ -130,10 +136,7 @@ def test_update_keeps_its_changes_and_reading_alone_keeps_none() -> None:
 
 
 def test_no_room_for_the_results_is_one_line(tmp_path: Path, capsys, monkeypatch) -> None:
-    segs = mixed_segments()
-    src, tgt = tmp_path / "src.ja", tmp_path / "tgt.en"
-    src.write_text("".join(f"{s.source}\n" for s in segs), encoding="utf-8")
-    tgt.write_text("".join(f"{s.target}\n" for s in segs), encoding="utf-8")
+    src, tgt = aligned_files(tmp_path)
     monkeypatch.setattr(spill, "SPILL_AT", 10)
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "gone"))  # what TMPDIR names
     args = ["check", src, tgt, "--aligned", "--mt", "none", "--no-cache", "--fast"]
