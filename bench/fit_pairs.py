@@ -203,6 +203,13 @@ def ship(
     }
 
 
+def edited(names: list[str], add: list[str], drop: list[str]) -> list[str]:
+    """`names` without `drop`, with `add` inserted before the finding counts."""
+    out = [n for n in names if n not in drop]
+    at = min((out.index(n) for n in risk.FINDING_COUNTS if n in out), default=len(out))
+    return out[:at] + [n for n in add if n not in out] + out[at:]
+
+
 def by_type(pairs: list[dict], won: np.ndarray) -> str:
     kinds = dict.fromkeys(p["kind"] for p in pairs)
     return ", ".join(
@@ -216,11 +223,16 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=wmt22.DEFAULT_DATA)
     ap.add_argument("--per-type", type=int, default=150)
     ap.add_argument("--write", action="store_true", help="ship the chosen fits")
+    ap.add_argument("--add", nargs="+", default=[], help="features to add to the shipped lists")
+    ap.add_argument("--drop", nargs="+", default=[], help="features to drop from them")
+    ap.add_argument("--models", nargs="+", choices=list(MODES), default=list(MODES))
     args = ap.parse_args()
     data, models = wmt22.load(args.data), Models()
     shipped = json.loads(fit_risk.OUT.read_text(encoding="utf-8"))
-    for name, mode in MODES.items():
-        names = shipped["models"][name]["features"]
+    for name in args.models:
+        mode = MODES[name]
+        names = edited(shipped["models"][name]["features"], args.add, args.drop)
+        print(f"{name}: features {', '.join(names)}", flush=True)
         crowd, da = crowd_rows(data, mode, models)
         pairs = pair_rows(args.data, mode, args.per_type, models)
         arrays = Arrays.build(names, crowd, da, pairs)

@@ -38,6 +38,8 @@ FEATURE_TEXT: dict[str, str] = {
     "e5_sim": "e5 source-target similarity {v:.2f} (corpus median {m:.2f})",
     "e5_match": "source and target words match poorly: e5 token match {v:.2f} "
     "(corpus median {m:.2f})",
+    "e5_recall": "part of the source has no close counterpart in the English: e5 source "
+    "recall {v:.2f} (corpus median {m:.2f})",
     "e5_retr": "e5 similarity to the retranslation {v:.2f} (corpus median {m:.2f})",
     "len_ratio": "length ratio off the usual for ja→en by {v:+.2f} (log; corpus median {m:+.2f})",
     "len_ratio_dev": "unusual length for a translation of this source ({v:.1f} robust SDs "

