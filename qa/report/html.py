@@ -21,7 +21,17 @@ import jinja2
 SEVERITIES = ("critical", "major", "minor")
 _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 # Scores shown in each segment's details, in this order; others follow alphabetically.
-_SCORE_ORDER = ("chrf", "bleu", "ter", "e5_sim", "e5_retr", "e5_match", "dict_coverage", "lm")
+_SCORE_ORDER = (
+    "chrf",
+    "bleu",
+    "ter",
+    "e5_sim",
+    "e5_retr",
+    "e5_match",
+    "e5_recall",
+    "dict_coverage",
+    "lm",
+)
 _BINS = 10
 
 
