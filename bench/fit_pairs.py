@@ -41,11 +41,16 @@ TEMPERATURE = 0.1  # pair margins in standardised crowd-score units
 TAU_SLACK = 0.005
 GOOD_FLAGGED = 0.20
 FOLDS = 5
-MODES = {"offline_lm": "offline", "mt_lm": "mt"}
+MODES = {"offline_lm": "offline", "mt_lm": "mt", "offline": "offline", "mt": "mt"}
+DEFAULT_MODELS = ("offline_lm", "mt_lm")  # the --fast models ship crowd-only (fit_risk)
 
 
-def crowd_rows(data: wmt22.WMT22, mode: str, models: Models) -> tuple[list[dict], list]:
-    """Features of fit_lm's crowd rows (cached in bench/out) and their DA rows."""
+def crowd_rows(data: wmt22.WMT22, name: str, models: Models) -> tuple[list[dict], list]:
+    """Features of the crowd rows (cached in bench/out) and their DA rows: fit_lm's 1/8 of
+    the documents for the LM models, every row (fit_risk's columns) for the --fast ones."""
+    mode = MODES[name]
+    if not name.endswith("_lm"):
+        return fit_risk.feature_rows(data, mode, False, models), list(data.da)
     idx = fit_lm.subsample(data)
     segs = [fit_risk.segments(data, mode)[i] for i in idx]
     rows = fit_risk._cached(f"lmrows_{mode}", False, lambda: fit_lm.rows_for(segs, models, True))
@@ -225,7 +230,7 @@ def main() -> None:
     ap.add_argument("--write", action="store_true", help="ship the chosen fits")
     ap.add_argument("--add", nargs="+", default=[], help="features to add to the shipped lists")
     ap.add_argument("--drop", nargs="+", default=[], help="features to drop from them")
-    ap.add_argument("--models", nargs="+", choices=list(MODES), default=list(MODES))
+    ap.add_argument("--models", nargs="+", choices=list(MODES), default=list(DEFAULT_MODELS))
     args = ap.parse_args()
     data, models = wmt22.load(args.data), Models()
     shipped = json.loads(fit_risk.OUT.read_text(encoding="utf-8"))
@@ -233,7 +238,7 @@ def main() -> None:
         mode = MODES[name]
         names = edited(shipped["models"][name]["features"], args.add, args.drop)
         print(f"{name}: features {', '.join(names)}", flush=True)
-        crowd, da = crowd_rows(data, mode, models)
+        crowd, da = crowd_rows(data, name, models)
         pairs = pair_rows(args.data, mode, args.per_type, models)
         arrays = Arrays.build(names, crowd, da, pairs)
         runs = {lam: evaluate(arrays, crowd, da, pairs, lam) for lam in LAMBDAS}
@@ -247,7 +252,7 @@ def main() -> None:
         shipped["models"][name] = ship(names, arrays, da, best, runs[best][1])
     if args.write:
         fit_risk.OUT.write_text(json.dumps(shipped, indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {', '.join(MODES)} into {fit_risk.OUT}; now run bench.ref_cuts --write")
+        print(f"wrote {', '.join(args.models)} into {fit_risk.OUT}; now run bench.ref_cuts --write")
 
 
 if __name__ == "__main__":
