@@ -1,7 +1,8 @@
-"""Refit the default path's risk models (`offline_lm`, `mt_lm`) on the crowd rows *and* on
-damaged/good pairs of the perturbation suite's dev half.
+"""Refit risk models on the crowd rows *and* on damaged/good pairs of the perturbation suite's
+dev half: the default path's (`offline_lm`, `mt_lm`, the default) and `--fast`'s (`offline`,
+`mt`, with `--models offline mt`).
 
-    python -m bench.fit_pairs --data ../shared/data/wmt22-jaen [--per-type 150] [--write]
+    python -m bench.fit_pairs --data ../shared/data/wmt22-jaen [--models ...] [--write]
 
 Why: fitted on crowd scores alone, the LM's token-level signal weighs almost nothing (the
 crowd barely penalises a single wrong word in fluent English), so single errors are ranked and
@@ -11,12 +12,14 @@ worse than its original; the scale and offset are then calibrated on the crowd l
 before, so risk stays P(DA < 50). Only pairs whose two sides fall in the same findings band
 enter the pair loss: elsewhere the findings decide the order (`qa.risk.lift`).
 
-Cross-validation: documents (crowd rows: the seeded 1/8 of `fit_lm`; pairs: the dev half only)
+Cross-validation: documents (crowd rows: the seeded 1/8 of `fit_lm` for the LM models, all
+23,326 for `--fast`'s; pairs: the dev half only)
 go to five folds; every number printed is out-of-fold. The weight is chosen by a rule fixed
 before looking: the highest dev-pair accuracy whose pooled crowd tau stays within TAU_SLACK
 of the crowd-only fit. The test half is never read here (`bench.perturb --half test` reports
 it after shipping). Features are cached in bench/out (`wmt22_lmrows_*`, `wmt22_pairs_*`):
-delete them after changing a signal or check.
+delete them after changing a signal or check. `--write` also saves the chosen fit's
+out-of-fold crowd risks as `oof_<model>.json` for bench.eval_wmt22.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ TAU_SLACK = 0.005
 GOOD_FLAGGED = 0.20
 FOLDS = 5
 MODES = {"offline_lm": "offline", "mt_lm": "mt", "offline": "offline", "mt": "mt"}
-DEFAULT_MODELS = ("offline_lm", "mt_lm")  # the --fast models ship crowd-only (fit_risk)
+DEFAULT_MODELS = ("offline_lm", "mt_lm")
 
 
 def crowd_rows(data: wmt22.WMT22, name: str, models: Models) -> tuple[list[dict], list]:
@@ -250,6 +253,9 @@ def main() -> None:
         print(f"{name}: chosen lambda {best}; out-of-fold dev pairs by type: "
               + by_type(pairs, runs[best][2]), flush=True)  # fmt: skip
         shipped["models"][name] = ship(names, arrays, da, best, runs[best][1])
+        if args.write:  # for bench.eval_wmt22, as fit_risk saves its own
+            oof = fit_risk.CACHE / f"oof_{name}.json"
+            oof.write_text(json.dumps(runs[best][1].round(6).tolist()))
     if args.write:
         fit_risk.OUT.write_text(json.dumps(shipped, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {', '.join(args.models)} into {fit_risk.OUT}; now run bench.ref_cuts --write")
