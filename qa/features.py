@@ -207,7 +207,7 @@ def _chunk(
     signals = active(settings.disable, settings.enable) if scores else []
     if scores:
         run_unit("m:metrics", _fp("metrics", __version__), _metrics)
-    for info in signals:
+    for info in sorted(signals, key=lambda i: not i.runs_first):  # stable: else registry order
         signal_fp[info.name] = (_fp(*_unit_id(info), common), _signal(info, models))
         run_unit(f"s:{info.name}", *signal_fp[info.name])
     enabled = [info for info in in_order() if info.name not in set(settings.disable)]

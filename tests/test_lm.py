@@ -129,6 +129,19 @@ def test_the_default_path_runs_the_lm(models: Models) -> None:
     assert fast.summary.path == "fast" and "lm" not in fast.segments[0].scores
 
 
+def test_the_lm_runs_before_e5_and_the_scores_keep_their_order(tiny_gemma: Path) -> None:
+    """Its weights are handed back after its pass, so it goes first: they are then never
+    resident beside e5's working set. The scores keep the registry's order."""
+    stages: list[str] = []
+    models = Models(lm_model=str(tiny_gemma), progress=lambda st, done, of: stages.append(st))
+    result = check([Segment("1", *PAIRS[0])], models=models, fast=False)
+    first = {kind: next(i for i, st in enumerate(stages) if st.startswith(kind))
+             for kind in ("LM", "embedding")}  # fmt: skip
+    assert first["LM"] < first["embedding"]
+    names = list(result.segments[0].scores)
+    assert names.index("e5_sim") < names.index("lm") < names.index("lm_peak")
+
+
 def test_an_lm_that_cannot_load_falls_back_to_the_fast_path(
     tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,6 +7,7 @@ of the tiny model trained for a few seconds on the toy pairs (for the span test)
 from __future__ import annotations
 
 import json
+import mmap
 import os
 import random
 from pathlib import Path
@@ -361,3 +362,44 @@ def test_the_kernel_cache_cap_keeps_a_users_own_setting(monkeypatch: pytest.Monk
     heap.limit_kernel_cache()
     assert os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == heap.KERNEL_CACHE
     heap.release()  # glibc's malloc_trim here; a no-op where there is none
+
+
+def _resident_kb(scorer: m.LMScorer) -> int:
+    """Resident KB of the mapping that holds `scorer`'s embedding (from /proc/self/smaps)."""
+    at = scorer.model.head_weight.untyped_storage().data_ptr()
+    kb, inside = 0, False
+    with open("/proc/self/smaps", encoding="utf-8") as f:
+        for line in f:
+            head = line.split(" ", 1)[0]
+            if "-" in head and len(line.split()) >= 5:
+                lo, hi = (int(x, 16) for x in head.split("-"))
+                inside = lo <= at < hi
+            elif inside and line.startswith("Rss:"):
+                kb += int(line.split()[1])
+    return kb
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="needs Linux's /proc")
+def test_weights_mapped_from_the_file_are_handed_back_and_read_again(
+    tiny_gemma: Path, fp32: m.LMScorer
+) -> None:
+    weights = tiny_gemma / "model.safetensors"
+    edges = 2 * mmap.PAGESIZE // 1024  # the header's page and a last part-page stay
+    before = fp32.token_logprobs(ITEMS)  # the call hands the pages back as it ends
+    assert _resident_kb(fp32) <= edges
+    ids, _ = fp32.encode(*ITEMS[0])
+    fp32.model.hidden(torch.tensor([ids]), torch.ones(1, len(ids)))
+    assert _resident_kb(fp32) > weights.stat().st_size // 2048  # touched by a pass
+    assert fp32.model.release() > 0 and _resident_kb(fp32) <= edges
+    after = fp32.token_logprobs(ITEMS)  # read again from the file: the same numbers
+    assert [t.logprobs for t in after] == [t.logprobs for t in before]
+
+
+def test_weights_cast_from_the_file_are_never_dropped(tiny_gemma: Path, fp32: m.LMScorer) -> None:
+    """bfloat16 from a float32 file: the weights are copies, which dropping would zero."""
+    bf16 = m.LMScorer(str(tiny_gemma), device="cpu", dtype="bfloat16")
+    first = bf16.token_logprobs(ITEMS)
+    assert bf16.model.release() == 0
+    again = bf16.token_logprobs(ITEMS)
+    assert [t.logprobs for t in again] == [t.logprobs for t in first]
+    assert again[0].logprobs == pytest.approx(fp32.token_logprobs(ITEMS)[0].logprobs, abs=0.05)

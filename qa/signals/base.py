@@ -29,6 +29,10 @@ class SignalInfo:
     # Part of the feature cache's key (default: mtqa's version): bump it when the values
     # change outside mtqa's own release.
     version: str = __version__
+    # Computed before the other signals (values do not depend on the order): the LM, whose
+    # weights are handed back after its pass, so they and e5's working set are never resident
+    # together (qa/signals/heap.py).
+    runs_first: bool = False
 
 
 SIGNALS: dict[str, SignalInfo] = {}
@@ -40,11 +44,12 @@ def register(
     higher_is_better: bool = True,
     opt_in: bool = False,
     version: str = __version__,
+    runs_first: bool = False,
 ) -> Callable[[SignalFn], SignalFn]:
     def deco(fn: SignalFn) -> SignalFn:
         if name in SIGNALS and SIGNALS[name].fn is not fn:
             raise ValueError(f"signal {name!r} is registered twice")
-        SIGNALS[name] = SignalInfo(name, title, fn, higher_is_better, opt_in, version)
+        SIGNALS[name] = SignalInfo(name, title, fn, higher_is_better, opt_in, version, runs_first)
         return fn
 
     return deco

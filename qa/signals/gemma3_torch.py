@@ -20,6 +20,8 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 
+from qa.signals import heap
+
 WEIGHTS = "model.safetensors"
 
 
@@ -81,6 +83,7 @@ class Gemma3:
         from safetensors.torch import load_file
 
         self.config = Config.read(folder)
+        self.weights = folder / WEIGHTS
         w = load_file(str(folder / WEIGHTS))  # memory-mapped; cast only where dtypes differ
         self.w = {k.removeprefix("model."): v.to(dtype) for k, v in w.items()}
         self.head_bias = None
@@ -94,6 +97,16 @@ class Gemma3:
     def to(self, device: str) -> Gemma3:
         self.w = {k: v.to(device) for k, v in self.w.items()}
         return self
+
+    def release(self) -> int:
+        """Hand back the resident pages of the weights still mapped from the file (on the
+        CPU, in the file's dtype); they are read again at the next pass. Bytes handed back."""
+        spans = [
+            (v.untyped_storage().data_ptr(), v.untyped_storage().nbytes())
+            for v in self.w.values()
+            if v.device.type == "cpu"
+        ]
+        return heap.release_mapped(spans, self.weights)
 
     def hidden(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Hidden states (batch, length, d) for right-padded `ids` (`mask` 1 on real tokens)."""

@@ -102,12 +102,12 @@ def load_scorer(where: str | None = None) -> LM:
 
 
 @register("lm", "English LM log-prob of the target after its source (default path)",
-          opt_in=True)  # fmt: skip
+          opt_in=True, runs_first=True)  # fmt: skip
 def lm(segments: list[Segment], models: Models) -> list[float | None]:
     return [None if t is None else t.mean for t in models.lm.analyse(segments)]
 
 
 @register("lm_peak", "LM surprisal of the target's least likely words (default path)",
-          higher_is_better=False, opt_in=True)  # fmt: skip
+          higher_is_better=False, opt_in=True, runs_first=True)  # fmt: skip
 def lm_peak(segments: list[Segment], models: Models) -> list[float | None]:
     return [None if t is None else peak(t) for t in models.lm.analyse(segments)]
