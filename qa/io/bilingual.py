@@ -111,7 +111,11 @@ def _sniff_root(path: Path, data: bytes, label: str) -> etree._Element:
     try:
         _, root = next(events)
     except etree.XMLSyntaxError as e:
-        raise _invalid(path, label, _syntax_reason(e)) from None
+        reason = _syntax_reason(e)
+        if "entity amplification" in reason or "entity reference loop" in reason:
+            # libxml2 2.14+ (lxml 6) stops an expanding DTD while reading the root already
+            reason = f"its DTD declares entities, which mtqa refuses: {reason}"
+        raise _invalid(path, label, reason) from None
     except StopIteration:
         raise _invalid(path, label, "no root element") from None
     return root
