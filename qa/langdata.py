@@ -59,6 +59,68 @@ EN_MONTHS: dict[str, int] = {
     "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
 
+# ------------------------------------------------------------------ units of quantities
+
+# Each unit's kind: a target that keeps a number but names another unit of the same kind
+# ("3日" -> "3 weeks") is a mistranslation; one of another kind is some other quantity.
+UNIT_KIND: dict[str, str] = {
+    **dict.fromkeys(("second", "minute", "hour", "day", "week", "month", "year"), "time"),
+    **dict.fromkeys(("decade", "century"), "time"),
+    **dict.fromkeys(("yen", "dollar", "euro", "yuan", "won"), "money"),
+    **dict.fromkeys(("mm", "cm", "m", "km", "mile"), "length"),
+    **dict.fromkeys(("g", "kg", "ton"), "mass"),
+    **dict.fromkeys(("am", "pm"), "clock"),
+}
+# A counter after a Japanese numeral -> the units an English rendering may name. Longest
+# first where one starts another (時間 before 時, which is a time of day with no unit).
+JA_COUNTERS: dict[str, frozenset[str]] = {
+    k: frozenset(v.split())
+    for k, v in {
+        "秒": "second", "分間": "minute", "分": "minute", "時間": "hour",
+        "日間": "day", "日": "day", "週間": "week", "週": "week",
+        "か月": "month", "ヶ月": "month", "カ月": "month", "ケ月": "month", "ヵ月": "month",
+        "箇月": "month", "年間": "year", "年": "year", "歳": "year",
+        "世紀": "century", "円": "yen", "ドル": "dollar", "ユーロ": "euro", "元": "yuan",
+        "ウォン": "won", "キロメートル": "km", "キログラム": "kg", "キロ": "km kg",
+        "km": "km", "kg": "kg", "メートル": "m", "m": "m", "センチ": "cm", "cm": "cm", "ミリ": "mm",
+        "mm": "mm", "マイル": "mile", "グラム": "g", "トン": "ton",
+    }.items()
+}  # fmt: skip
+JA_CLOCK: dict[str, str] = {"午前": "am", "午後": "pm", "AM": "am", "PM": "pm"}  # before N時, N:MM
+# A currency sign before a Japanese-text number (\\ is the yen sign in Japanese encodings).
+JA_CURRENCY_SIGNS: dict[str, str] = {
+    "￥": "yen", "¥": "yen", "\\": "yen", "$": "dollar", "€": "euro"
+}  # fmt: skip
+# An English unit word after a number (also "3-day") -> its unit.
+EN_UNIT_WORDS: dict[str, str] = {
+    **dict.fromkeys(("second", "seconds", "sec", "secs"), "second"),
+    **dict.fromkeys(("minute", "minutes", "min", "mins"), "minute"),
+    **dict.fromkeys(("hour", "hours", "hr", "hrs"), "hour"),
+    **dict.fromkeys(("day", "days"), "day"),
+    **dict.fromkeys(("week", "weeks"), "week"),
+    **dict.fromkeys(("month", "months"), "month"),
+    **dict.fromkeys(("year", "years", "yr", "yrs"), "year"),
+    **dict.fromkeys(("decade", "decades"), "decade"),
+    **dict.fromkeys(("century", "centuries"), "century"),
+    **dict.fromkeys(("yen",), "yen"),
+    **dict.fromkeys(("dollar", "dollars", "usd"), "dollar"),
+    **dict.fromkeys(("euro", "euros", "eur"), "euro"),
+    **dict.fromkeys(("yuan", "rmb", "renminbi"), "yuan"),
+    **dict.fromkeys(("won",), "won"),
+    **dict.fromkeys(("km", "kilometer", "kilometers", "kilometre", "kilometres"), "km"),
+    **dict.fromkeys(("m", "meter", "meters", "metre", "metres"), "m"),
+    **dict.fromkeys(("cm", "centimeter", "centimeters", "centimetre", "centimetres"), "cm"),
+    **dict.fromkeys(("mm", "millimeter", "millimeters", "millimetre", "millimetres"), "mm"),
+    **dict.fromkeys(("mile", "miles"), "mile"),
+    **dict.fromkeys(("kg", "kilogram", "kilograms", "kilo", "kilos"), "kg"),
+    **dict.fromkeys(("g", "gram", "grams"), "g"),
+    **dict.fromkeys(("ton", "tons", "tonne", "tonnes"), "ton"),
+    **dict.fromkeys(("a.m.", "am"), "am"),
+    **dict.fromkeys(("p.m.", "pm"), "pm"),
+}
+# A currency sign before an English number -> its unit (£ is left out: pounds weigh too).
+EN_CURRENCY_SIGNS: dict[str, str] = {"¥": "yen", "￥": "yen", "$": "dollar", "€": "euro"}
+
 # ------------------------------------------------------------------ quotes and brackets
 
 JA_QUOTES: dict[str, str] = {"「": "」", "『": "』"}

@@ -26,6 +26,7 @@ MODULES = (  # registry order = the order of findings in a segment
     "quotes",
     "terms",
     "truncated",
+    "units",
     "untranslated",
 )
 

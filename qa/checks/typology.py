@@ -14,6 +14,7 @@ MQM: dict[str, str] = {
     "untranslated": "accuracy/untranslated",
     "numbers": "accuracy/mistranslation",
     "numbers_added": "accuracy/mistranslation",
+    "units": "accuracy/mistranslation",
     "entity": "accuracy/mistranslation",
     "negation_lost": "accuracy/mistranslation",
     "negation_added": "accuracy/mistranslation",
