@@ -59,6 +59,34 @@ EN_MONTHS: dict[str, int] = {
     "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
 
+# ------------------------------------------------------------------ gendered words
+
+# (Japanese tokens, their English words, the other gender's English words): a source that
+# names only one side while the target names only the other has swapped them.
+GENDER_PAIRS: tuple[tuple[frozenset[str], frozenset[str], frozenset[str]], ...] = tuple(
+    (frozenset(ja.split()), frozenset(en.split()), frozenset(other.split()))
+    for ja, en, other in (
+        ("彼女", "she her hers herself", "he him his himself"),
+        ("彼", "he him his himself", "she her hers herself"),
+        ("母 母親 お母さん ママ", "mother mothers mom moms mum", "father fathers dad dads"),
+        ("父 父親 お父さん パパ", "father fathers dad dads", "mother mothers mom moms mum"),
+        ("娘", "daughter daughters", "son sons"),
+        ("息子", "son sons", "daughter daughters"),
+        ("妻 嫁 奥さん 女房", "wife wives", "husband husbands"),
+        ("夫 旦那", "husband husbands", "wife wives"),
+        ("姉 妹 姉妹", "sister sisters", "brother brothers"),
+        ("兄 弟 兄弟", "brother brothers", "sister sisters"),
+        ("女性 女の人 女 レディース", "woman women female females lady ladies", "man men male"),
+        ("男性 男の人 男 メンズ", "man men male males", "woman women female females"),
+        ("少女 女の子", "girl girls", "boy boys"),
+        ("少年 男の子", "boy boys", "girl girls"),
+        ("祖母 おばあちゃん おばあさん", "grandmother grandmothers grandma", "grandfather grandpa"),
+        ("祖父 おじいちゃん おじいさん", "grandfather grandfathers grandpa", "grandmother grandma"),
+        ("女王", "queen queens", "king kings"),
+        ("王 国王", "king kings", "queen queens"),
+    )
+)
+
 # ------------------------------------------------------------------ units of quantities
 
 # Each unit's kind: a target that keeps a number but names another unit of the same kind

@@ -16,6 +16,7 @@ MODULES = (  # registry order = the order of findings in a segment
     "casing",
     "doubled",
     "entities",
+    "gender",
     "glossary",
     "lm_span",
     "missing",

@@ -15,6 +15,7 @@ MQM: dict[str, str] = {
     "numbers": "accuracy/mistranslation",
     "numbers_added": "accuracy/mistranslation",
     "units": "accuracy/mistranslation",
+    "gender": "accuracy/mistranslation",
     "entity": "accuracy/mistranslation",
     "negation_lost": "accuracy/mistranslation",
     "negation_added": "accuracy/mistranslation",
