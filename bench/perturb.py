@@ -11,8 +11,8 @@ Besides these nine types, `--suite extended` adds the 15 word-level classes of
 `bench/perturb_classes.py` (single words omitted by part of speech, words added, tense,
 antonyms, gender, hypernyms, questions, case, function words, units): the error classes a
 held-out benchmark of human-made perturbations showed the first nine lack. Each table also
-gives, at the standard preset, the share of damaged copies flagged per type and the share of
-the good translations flagged.
+gives the share of damaged copies flagged per type and the share of the good translations
+flagged, at the standard preset and (`--presets`) at strict and lenient as well.
 
 Lines are split by document into two disjoint halves: develop on "dev", report "test".
 
@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench import perturb_classes
+from qa import risk
 from qa.api import check
-from qa.model import Segment, SegmentResult
+from qa.model import Result, Segment, SegmentResult
 from qa.runtime import Models
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "wmt22-jaen"
@@ -270,6 +271,18 @@ def score(
     disable: list[str] | None = None,
     fast: bool | None = None,
 ) -> list[SegmentResult]:
+    return run(pairs, perturbed, retr, enable, models, disable, fast).segments
+
+
+def run(
+    pairs: list[Pair],
+    perturbed: bool,
+    retr: list[str] | None,
+    enable: list[str],
+    models: Models | None = None,
+    disable: list[str] | None = None,
+    fast: bool | None = None,
+) -> Result:
     segs = [
         Segment(
             id=str(i),
@@ -279,20 +292,40 @@ def score(
         )
         for i, p in enumerate(pairs)
     ]
-    return check(segs, enable=enable, disable=disable or (), models=models, fast=fast).segments
+    return check(segs, enable=enable, disable=disable or (), models=models, fast=fast)
+
+
+def preset_cuts(result: Result) -> dict[str, float]:
+    """Each preset's risk cut for the model `result` was assessed with. A critical or major
+    finding lifts risk above every cut, so flagged at a preset is risk >= its cut."""
+    model = risk.load_models()[result.summary.flagging.risk_model]
+    assert risk.MAJOR_FLOOR > max(model.thresholds.values())
+    return {p: model.thresholds[p] for p in risk.PRESETS}
 
 
 def table(
-    pairs: list[Pair], orig: list[SegmentResult], pert: list[SegmentResult], half: str
+    pairs: list[Pair],
+    orig: list[SegmentResult],
+    pert: list[SegmentResult],
+    half: str,
+    cuts: dict[str, float] | None = None,
 ) -> str:
-    """Per type: pairwise accuracy and the share of damaged copies flagged; then overall,
-    critical types together, and the share of good translations flagged."""
-    rows = ["| type | n | accuracy | damaged flagged |", "|---|---:|---:|---:|"]
-    groups: dict[str, list[tuple[float, bool]]] = {"overall": [], "critical types": []}
-    good = {p.line.n: o.flagged for p, o in zip(pairs, orig, strict=True) if p.half == half}
+    """Per type: pairwise accuracy and the share of damaged copies flagged (at each preset of
+    `cuts`, else as the run flagged them); then overall, critical types together, and the
+    share of good translations flagged."""
+    names = list(cuts or {})
+    heads = [f"flagged {n}" for n in names] if cuts else ["damaged flagged"]
+    rule = "|---|---:|---:|" + "---:|" * len(heads)
+    rows = [f"| type | n | accuracy | {' | '.join(heads)} |", rule]
+
+    def flags(r: SegmentResult) -> tuple[bool, ...]:
+        return tuple(r.risk >= cuts[n] for n in names) if cuts else (r.flagged,)
+
+    groups: dict[str, list[tuple[float, tuple[bool, ...]]]] = {"overall": [], "critical types": []}
+    good = {p.line.n: flags(o) for p, o in zip(pairs, orig, strict=True) if p.half == half}
     for kind in dict.fromkeys(p.kind for p in pairs):
         got = [
-            (1.0 if o.risk < q.risk else 0.5 if o.risk == q.risk else 0.0, q.flagged)
+            (1.0 if o.risk < q.risk else 0.5 if o.risk == q.risk else 0.0, flags(q))
             for p, o, q in zip(pairs, orig, pert, strict=True)
             if p.half == half and p.kind == kind
         ]
@@ -305,14 +338,17 @@ def table(
             groups["critical types"] += got
     for name, got in groups.items():
         rows.append(f"| **{name}** | {_cells(got)} |")
-    share = sum(good.values()) / max(len(good), 1)
-    rows.append(f"| good translations flagged | {len(good)} | – | {share:.3f} |")
+    n = max(len(good), 1)
+    shares = " | ".join(f"{sum(f[k] for f in good.values()) / n:.3f}" for k in range(len(heads)))
+    rows.append(f"| good translations flagged | {len(good)} | – | {shares} |")
     return "\n".join(rows)
 
 
-def _cells(got: list[tuple[float, bool]]) -> str:
+def _cells(got: list[tuple[float, tuple[bool, ...]]]) -> str:
     n = max(len(got), 1)
-    return f"{len(got)} | {sum(a for a, _ in got) / n:.3f} | {sum(f for _, f in got) / n:.3f}"
+    width = len(got[0][1]) if got else 1
+    flagged = " | ".join(f"{sum(f[k] for _, f in got) / n:.3f}" for k in range(width))
+    return f"{len(got)} | {sum(a for a, _ in got) / n:.3f} | {flagged}"
 
 
 # --modes: (fast path?, with a retranslation?)
@@ -346,6 +382,9 @@ def main() -> None:
     )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument(
+        "--presets", action="store_true", help="flagged shares at strict, standard and lenient"
+    )
+    ap.add_argument(
         "--half", choices=["dev", "test", "both"], default="both", help="develop on dev only"
     )
     ap.add_argument(
@@ -373,15 +412,16 @@ def main() -> None:
     for name in args.modes or [None]:
         fast, with_mt = MODES[name] if name else (None, retr is not None)
         use = retr if with_mt else None
-        orig = score(pairs, False, use, args.enable, models, args.disable, fast)
-        pert = score(pairs, True, use, args.enable, models, args.disable, fast)
+        good = run(pairs, False, use, args.enable, models, args.disable, fast)
+        orig, pert = good.segments, score(pairs, True, use, args.enable, models, args.disable, fast)
+        cuts = preset_cuts(good) if args.presets else None
         mode = f"mode {name}; " if name else ""
         mode += "retranslation = Online-W or --retranslation" if use else "no retranslation"
         mode += "".join(f", --enable {n}" for n in args.enable)
         mode += "".join(f", --disable {n}" for n in args.disable)
         print(f"Perturbation suite ({mode}); ties count 1/2. Command: `{cmd}`\n", flush=True)
         for half in halves:
-            print(f"### {half} half\n\n{table(pairs, orig, pert, half)}\n", flush=True)
+            print(f"### {half} half\n\n{table(pairs, orig, pert, half, cuts)}\n", flush=True)
 
 
 if __name__ == "__main__":
