@@ -69,7 +69,7 @@ def pair_rows(data: Path, mode: str, per_type: int, models: Models) -> list[dict
         retr = (data / "systems" / "Online-W.en").read_text(encoding="utf-8").split("\n")[:-1]
 
     def compute() -> list[dict]:
-        sides = [perturb.score(pairs, bad, retr, [], models, fast=False) for bad in (0, 1)]
+        sides = [perturb.score(pairs, bad, retr, [], models, fast=False).segments for bad in (0, 1)]
         return [
             {"kind": p.kind, "doc": p.line.doc, "good": _row(g), "bad": _row(b)}
             for p, g, b in zip(pairs, *sides, strict=True)

@@ -270,18 +270,6 @@ def score(
     models: Models | None = None,
     disable: list[str] | None = None,
     fast: bool | None = None,
-) -> list[SegmentResult]:
-    return run(pairs, perturbed, retr, enable, models, disable, fast).segments
-
-
-def run(
-    pairs: list[Pair],
-    perturbed: bool,
-    retr: list[str] | None,
-    enable: list[str],
-    models: Models | None = None,
-    disable: list[str] | None = None,
-    fast: bool | None = None,
 ) -> Result:
     segs = [
         Segment(
@@ -296,11 +284,14 @@ def run(
 
 
 def preset_cuts(result: Result) -> dict[str, float]:
-    """Each preset's risk cut for the model `result` was assessed with. A critical or major
-    finding lifts risk above every cut, so flagged at a preset is risk >= its cut."""
+    """Each preset's risk cut for the model `result` was assessed with."""
     model = risk.load_models()[result.summary.flagging.risk_model]
-    assert risk.MAJOR_FLOOR > max(model.thresholds.values())
     return {p: model.thresholds[p] for p in risk.PRESETS}
+
+
+def flagged_at(r: SegmentResult, cut: float) -> bool:
+    """As `qa.risk.assess` flags: risk at the cut, or a critical or major finding."""
+    return r.risk >= cut or any(i.severity in ("critical", "major") for i in risk.active(r))
 
 
 def table(
@@ -319,7 +310,7 @@ def table(
     rows = [f"| type | n | accuracy | {' | '.join(heads)} |", rule]
 
     def flags(r: SegmentResult) -> tuple[bool, ...]:
-        return tuple(r.risk >= cuts[n] for n in names) if cuts else (r.flagged,)
+        return tuple(flagged_at(r, cuts[n]) for n in names) if cuts else (r.flagged,)
 
     groups: dict[str, list[tuple[float, tuple[bool, ...]]]] = {"overall": [], "critical types": []}
     good = {p.line.n: flags(o) for p, o in zip(pairs, orig, strict=True) if p.half == half}
@@ -412,8 +403,9 @@ def main() -> None:
     for name in args.modes or [None]:
         fast, with_mt = MODES[name] if name else (None, retr is not None)
         use = retr if with_mt else None
-        good = run(pairs, False, use, args.enable, models, args.disable, fast)
-        orig, pert = good.segments, score(pairs, True, use, args.enable, models, args.disable, fast)
+        good = score(pairs, False, use, args.enable, models, args.disable, fast)
+        bad = score(pairs, True, use, args.enable, models, args.disable, fast)
+        orig, pert = good.segments, bad.segments
         cuts = preset_cuts(good) if args.presets else None
         mode = f"mode {name}; " if name else ""
         mode += "retranslation = Online-W or --retranslation" if use else "no retranslation"
