@@ -5,8 +5,9 @@
 
 `--lines N`: N aligned lines (src.ja against ref.en, cycled), checked on the lexical path: no
 e5, no LM (`--fast --disable e5 --disable added_sentence`), the bulk setting for very big
-files. `--long-paragraphs N`: N lines each joining `--join` consecutive WMT22 sentences,
-checked on the default path (e5 + the English LM). Every line gets its number in front on
+files; with `--e5`, on the `--fast` path as it is (e5, no LM). `--long-paragraphs N`: N
+lines each joining `--join` consecutive WMT22 sentences, checked on the default path (e5 +
+the English LM). Every line gets its number in front on
 both sides ("17. …"), so no two segments are the same and no cache folds them together.
 
 The real CLI runs in a child process (`python -m qa check … --aligned --mt none --no-cache
@@ -67,6 +68,7 @@ def main() -> None:
     size.add_argument("--lines", type=int, default=None, help="aligned lines, lexical path")
     size.add_argument("--long-paragraphs", type=int, default=None, help="paragraphs, default path")
     ap.add_argument("--join", type=int, default=5, help="sentences per long paragraph")
+    ap.add_argument("--e5", action="store_true", help="--lines on the --fast path (with e5)")
     ap.add_argument("--keep", action="store_true", help="keep the input and report files")
     args = ap.parse_args()
     if not (args.data / "src.ja").exists():
@@ -77,6 +79,8 @@ def main() -> None:
         n, join, options, what = args.long_paragraphs, args.join, [], "default path"
     else:
         n, join, options, what = args.lines or 10_000, 1, LEXICAL, "lexical path (no e5, no LM)"
+        if args.e5:
+            options, what = ["--fast"], "--fast path (e5, no LM)"
     folder = Path(tempfile.mkdtemp(prefix="mtqa-big-"))
     try:
         t0 = time.perf_counter()

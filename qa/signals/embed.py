@@ -34,9 +34,12 @@ from qa.signals.base import register
 if TYPE_CHECKING:
     from qa.runtime import Models
 
-MAX_VECTORS = 200_000  # ~300 MB of float32 vectors
-MAX_TOKENS = 50_000  # token states (float16, ~25 KB a sentence, several times that a paragraph)
-MAX_TOKEN_BYTES = 512 * 1024 * 1024  # and at most this much of them
+# What the embedder keeps between calls. A big run goes chunk by chunk (qa/features.py: 2,500
+# segments, 5,000 texts) and its chunks share no texts, so room for a few chunks is enough;
+# more only grows a 1,000,000-line run (the states of 50,000 texts were ~0.5 GB).
+MAX_VECTORS = 100_000  # ~150 MB of float32 vectors (the aligner embeds a document's units first)
+MAX_TOKENS = 20_000  # token states (float16, ~25 KB a sentence, several times that a paragraph)
+MAX_TOKEN_BYTES = 160 * 1024 * 1024  # and at most this much of them
 MATCH_LAYER = 6  # of 12: middle layers align words across languages best (SimAlign's finding;
 # layers 4/6/8/12 gave τ 0.213/0.216/0.210/0.209 on WMT22 lines 1-500)
 
