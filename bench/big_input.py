@@ -7,8 +7,8 @@
 e5, no LM (`--fast --disable e5 --disable added_sentence`), the bulk setting for very big
 files; with `--e5`, on the `--fast` path as it is (e5, no LM). `--long-paragraphs N`: N
 lines each joining `--join` consecutive WMT22 sentences, checked on the default path (e5 +
-the English LM). Every line gets its number in front on
-both sides ("17. …"), so no two segments are the same and no cache folds them together.
+the English LM). Every line gets its number in front on both sides ("17. …"), so no two
+segments are the same and no cache folds them together.
 
 The real CLI runs in a child process (`python -m qa check … --aligned --mt none --no-cache
 --isolated --format jsonl -o OUT`); printed: wall time, segments/s, the child's peak RSS
