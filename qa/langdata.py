@@ -115,10 +115,6 @@ JA_COUNTERS: dict[str, frozenset[str]] = {
     }.items()
 }  # fmt: skip
 JA_CLOCK: dict[str, str] = {"午前": "am", "午後": "pm", "AM": "am", "PM": "pm"}  # before N時, N:MM
-# A currency sign before a Japanese-text number (\\ is the yen sign in Japanese encodings).
-JA_CURRENCY_SIGNS: dict[str, str] = {
-    "￥": "yen", "¥": "yen", "\\": "yen", "$": "dollar", "€": "euro"
-}  # fmt: skip
 # An English unit word after a number (also "3-day") -> its unit.
 EN_UNIT_WORDS: dict[str, str] = {
     **dict.fromkeys(("second", "seconds", "sec", "secs"), "second"),
@@ -148,6 +144,8 @@ EN_UNIT_WORDS: dict[str, str] = {
 }
 # A currency sign before an English number -> its unit (£ is left out: pounds weigh too).
 EN_CURRENCY_SIGNS: dict[str, str] = {"¥": "yen", "￥": "yen", "$": "dollar", "€": "euro"}
+# Before a number in Japanese text also a backslash, the yen sign of Japanese encodings.
+JA_CURRENCY_SIGNS: dict[str, str] = {**EN_CURRENCY_SIGNS, "\\": "yen"}
 
 # ------------------------------------------------------------------ quotes and brackets
 

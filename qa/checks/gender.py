@@ -25,15 +25,16 @@ def gender(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not seg.has_both_sides:
         return
     tokens = morphs(seg.source)
+    # 彼ら is "they", not "he"
     surfaces = {
         m.surface
         for i, m in enumerate(tokens)
         if not (m.surface == "彼" and tokens[i + 1 : i + 2] and tokens[i + 1].surface == "ら")
-    }  # fmt: skip  (彼ら is "they")
+    }
     words = [(m.group().lower(), m.span()) for m in _WORD.finditer(seg.target)]
     said = {w for w, _ in words}
     named = [(ja, en, other) for ja, en, other in GENDER_PAIRS if ja & surfaces]
-    source_en = set().union(*(en for _, en, _ in named)) if named else set()
+    source_en = set().union(*(en for _, en, _ in named))
     for ja, en, other in named:
         if said & en or not said & other or other & source_en:
             continue

@@ -30,8 +30,9 @@ from qa.langdata import (
 from qa.model import Segment
 
 _COUNTERS = sorted(JA_COUNTERS, key=len, reverse=True)
-# After an English number: ":30" of a time, then the unit word ("3 days", "3-day", "10 a.m.").
+# "a week", "an hour": one of a time unit.
 _A_UNIT = re.compile(r"\b(an?) (second|minute|hour|day|week|month|year|decade|century)\b", re.I)
+# After an English number: ":30" of a time, then the unit word ("3 days", "3-day", "10 a.m.").
 _EN_UNIT = re.compile(r"(?::\d\d)?(?:\s?-\s?|\s)?(a\.m\.|p\.m\.|[A-Za-z]+\b)")
 
 
@@ -69,8 +70,8 @@ def _counts(after: str, counter: str) -> bool:
     not the m of "3mg"."""
     if not after.startswith(counter) or (counter == "分" and after.startswith("分の")):
         return False
-    return not (counter.isascii() and after[len(counter) : len(counter) + 1].isascii()
-                and after[len(counter) : len(counter) + 1].isalpha())  # fmt: skip
+    nxt = after[len(counter) : len(counter) + 1]
+    return not (counter.isascii() and nxt.isascii() and nxt.isalpha())
 
 
 def target_quantities(text: str) -> list[Quantity]:
@@ -87,11 +88,12 @@ def target_quantities(text: str) -> list[Quantity]:
         if unit is None and sign in EN_CURRENCY_SIGNS:
             unit, start = EN_CURRENCY_SIGNS[sign], text.rindex(sign, 0, start)
         if unit is not None and not _ordinal_or_name(text, end):
-            out.append(Quantity(text[start:stop], (start, stop), frozenset(values), {unit}))
-    for m in _A_UNIT.finditer(text):  # "a week", "an hour": one
-        if m.group(2).lower() in EN_UNIT_WORDS:
-            unit = EN_UNIT_WORDS[m.group(2).lower()]
-            out.append(Quantity(m.group(), m.span(), frozenset({1.0}), frozenset({unit})))
+            out.append(
+                Quantity(text[start:stop], (start, stop), frozenset(values), frozenset({unit}))
+            )
+    for m in _A_UNIT.finditer(text):
+        unit = EN_UNIT_WORDS[m.group(2).lower()]
+        out.append(Quantity(m.group(), m.span(), frozenset({1.0}), frozenset({unit})))
     return out
 
 
