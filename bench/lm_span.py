@@ -1,6 +1,7 @@
 """Fit the `lm_span` check's cuts on good translations, and measure what it catches.
 
-The LM's least likely 1–3 words of a target have a surprisal above expectation (`lm_peak`).
+The LM's least likely 1–3 words of a target (among the words English knows: the check's
+`least_likely`) have a surprisal above expectation.
 On the dev half's WMT22 human references, the cut for `major` is the 97th percentile of that
 peak (fires on ~3% of good translations) and for `minor` the 90th. Then, on damaged copies of
 dev references (the basic and extended perturbation suites), it reports per type how often the
@@ -19,10 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from bench import perturb
+from qa.checks.lm_span import least_likely
 from qa.model import Segment
 from qa.runtime import Models
-from qa.signals.lm import peak
-from qa.signals.lm_model import least_likely_spans
 
 OUT = Path(__file__).resolve().parents[1] / "qa" / "data" / "risk_model.json"
 MAJOR_Q, MINOR_Q = 97.0, 90.0
@@ -31,6 +31,12 @@ MAJOR_Q, MINOR_Q = 97.0, 90.0
 def analyses(models: Models, pairs: list[tuple[str, str]]) -> list:
     segs = [Segment(str(i), s, t) for i, (s, t) in enumerate(pairs)]
     return models.lm.analyse(segs)
+
+
+def peak(t) -> float:  # noqa: ANN001 - a TokenLogProbs
+    """The check's span score: surprisal above expectation of its least likely words."""
+    span = least_likely(t)
+    return span.score if span else 0.0
 
 
 def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
@@ -67,9 +73,9 @@ def main() -> None:
         major = np.mean([peak(t) >= cuts["major"] for _, t in rows])
         anyf = np.mean([peak(t) >= cuts["minor"] for _, t in rows])
         hit = [
-            overlaps((s[0].start, s[0].end), p.span)
+            overlaps((s.start, s.end), p.span)
             for p, t in rows
-            if p.span is not None and (s := least_likely_spans(t, top=1))
+            if p.span is not None and (s := least_likely(t))
         ]
         share = f"{np.mean(hit):.2f}" if hit else "–"
         print(f"| {kind} | {len(rows)} | {major:.2f} | {anyf:.2f} | {share} |")

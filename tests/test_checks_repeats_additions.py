@@ -46,6 +46,14 @@ def test_iterated_adverbs_are_not_repeats() -> None:
     assert "'and Showa'" in issue.message
 
 
+def test_a_name_that_is_its_word_twice() -> None:
+    """曹操 is "Cao Cao" (JMnedict); a name the source does not have stays a repeat."""
+    src = "「いつかお前が曹操に殺されても知らねーからな！」"
+    assert run(doubled_words, src, "If you ever get killed by Cao Cao, don't blame me!") == []
+    [issue] = run(doubled_words, "東京に行った", "I went to Tokyo Tokyo.")
+    assert "'Tokyo'" in issue.message
+
+
 # ------------------------------------------------------------------ added sentence
 
 

@@ -312,6 +312,22 @@ def test_least_likely_span_finds_the_worst_words() -> None:
     assert m.least_likely_spans(m.TokenLogProbs("", [], [], [])) == []
 
 
+def test_least_likely_span_keeps_to_judged_words() -> None:
+    """The lm_span check's rule: a name (unknown to English) never makes the span, however
+    surprising; the next worst known words do."""
+    from qa.checks.lm_span import least_likely
+    from qa.signals.fluency import known_english
+
+    target = "Kaiji meets Tonegawa under strange rules"
+    t = fake(target, [[-0.1], [-0.2], [-9.0], [-0.3], [-4.0], [-0.1]])
+    best = least_likely(t)
+    assert best is not None and target[best.start : best.end] == "strange"
+    (plain,) = m.least_likely_spans(t)
+    assert target[plain.start : plain.end].startswith("Tonegawa")
+    assert known_english("rear-end,") and known_english("isn't") and known_english("292")
+    assert not known_english("Tonegawa's") and not known_english("yokan")
+
+
 @pytest.fixture(scope="module")
 def trained(tiny_gemma: Path, tmp_path_factory: pytest.TempPathFactory) -> m.LMScorer:
     """The tiny Gemma trained briefly on the toy pairs (it learns 'There are N ADJ NOUNs.'),

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from qa import lexicon
 from qa.checks.base import Context, Finding, register
 from qa.langdata import EN_OK_DOUBLES
 from qa.model import Segment
@@ -68,7 +69,19 @@ def _allowed(phrase: str, source: str | None) -> bool:
         return True
     if set(words) <= _ITERATED | {"and"}:
         return True  # "again and again and again", "more and more and more"
-    return _echoes_source(phrase, source)
+    return _echoes_source(phrase, source) or _source_name(f"{phrase} {phrase}", source)
+
+
+def _source_name(doubled: str, source: str | None) -> bool:
+    """A name that is its own word twice (曹操 → "Cao Cao", per JMnedict)."""
+    want = lexicon.fold(doubled)
+    for tok in lexicon.tokens(source or ""):
+        if tok.pos1 != "名詞":
+            continue
+        for gloss, _ in lexicon.names(tok.surface):
+            if lexicon.fold(lexicon.drop_parens(gloss).split(",")[0]).strip() == want:
+                return True
+    return False
 
 
 # A source that repeats itself (何度も何度も, ラボラボ) licenses a repeated translation, but

@@ -55,6 +55,18 @@ def bigram_pmi(text: str | None) -> float | None:
     return gain / (len(words) - 1)
 
 
+_LETTERS = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+
+def known_english(word: str) -> bool:
+    """Every word in `word` ("Ozeki?", "rear-end", "Tanjiro's") is in the English unigram
+    list, as it is or without its 's/'ll ending. Names and romanised Japanese (Tonegawa,
+    yokan, Gonnegi) are not; text without letters counts as known."""
+    unigrams = _counts()[0]
+    forms = _LETTERS.findall(word.lower().replace("\u2019", "'"))
+    return all(f in unigrams or f.split("'")[0] in unigrams for f in forms)
+
+
 @register("fluency", "English word-order fluency: mean bigram PMI of the target")
 def fluency(segments: list[Segment], models: Models | None = None) -> list[float | None]:
     return [bigram_pmi(s.target) for s in segments]

@@ -24,7 +24,7 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,19 +116,26 @@ def _word_index(text: str) -> tuple[list[int], list[tuple[int, int]]]:
 
 
 def least_likely_spans(
-    t: TokenLogProbs, max_words: int = 3, top: int = 1, extend_cost: float = 0.5
+    t: TokenLogProbs,
+    max_words: int = 3,
+    top: int = 1,
+    extend_cost: float = 0.5,
+    judged: Callable[[str], bool] | None = None,
 ) -> list[Span]:
     """The `top` non-overlapping windows of 1..`max_words` consecutive words whose surprisal
     most exceeds what the model expected there (Σ over tokens of −log p − entropy), best first.
 
     Surprisal minus entropy is ~0 on average for text the model finds ordinary, so a window
     grows only over words that are themselves surprising; `extend_cost` nats per extra word
-    keeps a window from swallowing a barely surprising neighbour. Empty for an empty target."""
+    keeps a window from swallowing a barely surprising neighbour. With `judged`, a window
+    holds only words (their text) for which it is true. Empty for an empty target."""
     ws = words(t)
+    ok = [judged is None or judged(t.target[w.start : w.end]) for w in ws]
     cands = [
         (sum(w.excess for w in ws[i:j]) - extend_cost * (j - i - 1), i, j)
         for i in range(len(ws))
         for j in range(i + 1, min(i + max_words, len(ws)) + 1)
+        if all(ok[i:j])
     ]
     picked: list[Span] = []
     used: set[int] = set()
