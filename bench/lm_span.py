@@ -33,7 +33,7 @@ def analyses(models: Models, pairs: list[tuple[str, str]]) -> list:
     return models.lm.analyse(segs)
 
 
-def peak(t) -> float:  # noqa: ANN001 - a TokenLogProbs
+def span_score(t) -> float:  # noqa: ANN001 - a TokenLogProbs
     """The check's span score: surprisal above expectation of its least likely words."""
     span = least_likely(t)
     return span.score if span else 0.0
@@ -55,7 +55,7 @@ def main() -> None:
     dev = {"dev": halves["dev"]}
     models = Models()
     refs = [x for x in dev["dev"] if x.src.strip() and x.ref.strip()][: args.refs]
-    ref_peaks = np.array([peak(t) for t in analyses(models, [(x.src, x.ref) for x in refs])])
+    ref_peaks = np.array([span_score(t) for t in analyses(models, [(x.src, x.ref) for x in refs])])
     cuts = {
         "major": round(float(np.percentile(ref_peaks, MAJOR_Q)), 3),
         "minor": round(float(np.percentile(ref_peaks, MINOR_Q)), 3),
@@ -70,8 +70,8 @@ def main() -> None:
     )
     for kind in dict.fromkeys(p.kind for p in pairs):
         rows = [(p, t) for p, t in zip(pairs, got, strict=True) if p.kind == kind and t]
-        major = np.mean([peak(t) >= cuts["major"] for _, t in rows])
-        anyf = np.mean([peak(t) >= cuts["minor"] for _, t in rows])
+        major = np.mean([span_score(t) >= cuts["major"] for _, t in rows])
+        anyf = np.mean([span_score(t) >= cuts["minor"] for _, t in rows])
         hit = [
             overlaps((s.start, s.end), p.span)
             for p, t in rows

@@ -26,18 +26,24 @@ _BACKOFF = 0.4  # "stupid backoff" weight for a bigram the list does not have
 
 
 @cache
-def _counts() -> tuple[dict[str, int], dict[tuple[str, str], int], int]:
-    folder = resources.files("symspellpy")
+def _unigrams() -> tuple[dict[str, int], int]:
+    text = resources.files("symspellpy").joinpath("frequency_dictionary_en_82_765.txt")
     unigrams: dict[str, int] = {}
-    for line in folder.joinpath("frequency_dictionary_en_82_765.txt").read_text().splitlines():
+    for line in text.read_text().splitlines():
         word, count = line.split()
         unigrams[word] = int(count)
+    return unigrams, sum(unigrams.values())
+
+
+@cache
+def _bigrams() -> dict[tuple[str, str], int]:
+    """Loaded apart from the unigrams: `known_english` (the lm_span check) needs only those."""
+    text = resources.files("symspellpy").joinpath("frequency_bigramdictionary_en_243_342.txt")
     bigrams: dict[tuple[str, str], int] = {}
-    text = folder.joinpath("frequency_bigramdictionary_en_243_342.txt").read_text()
-    for line in text.splitlines():
+    for line in text.read_text().splitlines():
         first, second, count = line.split()
         bigrams[(first, second)] = int(count)
-    return unigrams, bigrams, sum(unigrams.values())
+    return bigrams
 
 
 def bigram_pmi(text: str | None) -> float | None:
@@ -45,7 +51,7 @@ def bigram_pmi(text: str | None) -> float | None:
     words = _WORD.findall((text or "").lower())
     if len(words) < 2:
         return None
-    unigrams, bigrams, total = _counts()
+    (unigrams, total), bigrams = _unigrams(), _bigrams()
     gain = 0.0
     for prev, word in zip(words, words[1:], strict=False):
         p_word = max(unigrams.get(word, 0), 1) / total
@@ -62,7 +68,7 @@ def known_english(word: str) -> bool:
     """Every word in `word` ("Ozeki?", "rear-end", "Tanjiro's") is in the English unigram
     list, as it is or without its 's/'ll ending. Names and romanised Japanese (Tonegawa,
     yokan, Gonnegi) are not; text without letters counts as known."""
-    unigrams = _counts()[0]
+    unigrams = _unigrams()[0]
     forms = _LETTERS.findall(word.lower().replace("\u2019", "'"))
     return all(f in unigrams or f.split("'")[0] in unigrams for f in forms)
 
