@@ -419,3 +419,45 @@ def test_weights_cast_from_the_file_are_never_dropped(tiny_gemma: Path, fp32: m.
     again = bf16.token_logprobs(ITEMS)
     assert [t.logprobs for t in again] == [t.logprobs for t in first]
     assert again[0].logprobs == pytest.approx(fp32.token_logprobs(ITEMS)[0].logprobs, abs=0.05)
+
+
+def test_alternatives_are_weighed_with_the_models_own_log_probs(
+    fp32: m.LMScorer, hf, monkeypatch
+) -> None:
+    """The opposites' contrasts (`lm_contrast`): log p(alternative) − log p(the target's own
+    token) at the asked word, as transformers' forward gives them, batched and chunked; None
+    where no token starts at the character or the alternative is more than one token."""
+    monkeypatch.setattr(m, "HEAD_ROWS", 5)
+    monkeypatch.setattr(m, "NORM_ROWS", 3)
+    monkeypatch.setattr(m, "BATCH_TOKENS", 40)  # several items a batch, several batches
+    enc = fp32.tok.encode
+    single = [w for w in ("red", "old", "white", "are", "dog", "the")
+              if len(enc(" " + w, add_special_tokens=False).ids) == 1]  # fmt: skip
+    assert single
+
+    def ask(english: str) -> list[tuple[int, str]]:
+        # Word starts and characters inside words alike (no token starts at most of those).
+        chars = [i for i, c in enumerate(english) if c.isalnum() and english[i - 1 : i] != c]
+        asked = [(s, single[k % len(single)]) for k, s in enumerate(chars)]
+        return [*asked, (0, "Ozekiyama-Tonegawa"), (len(english) + 5, single[0])]
+
+    weighed = 0
+    for (prompt, english), t in zip(ITEMS, fp32.token_logprobs(ITEMS, ask), strict=True):
+        ids, start, offs = fp32.encode_offsets(prompt, english)
+        with torch.no_grad():
+            logp = torch.log_softmax(hf(input_ids=torch.tensor([ids])).logits[0].float(), -1)
+        word_at = {s + len(english[s:e]) - len(english[s:e].lstrip()): j for j, (s, e) in
+                   reversed(list(enumerate(offs)))}  # fmt: skip
+        asked = ask(english)
+        assert len(t.contrasts) == len(asked)
+        for (char, text), gain in zip(asked, t.contrasts, strict=True):
+            alt = enc(" " + text, add_special_tokens=False).ids
+            if char not in word_at or len(alt) != 1:
+                assert gain is None
+                continue
+            row = start + word_at[char] - 1
+            want = float(logp[row, alt[0]] - logp[row, ids[row + 1]])
+            assert gain == pytest.approx(want, abs=1e-4)
+            weighed += 1
+    assert weighed >= 8
+    assert all(t.contrasts == () for t in fp32.token_logprobs(ITEMS))  # none asked, none given

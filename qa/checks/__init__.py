@@ -18,6 +18,7 @@ MODULES = (  # registry order = the order of findings in a segment
     "entities",
     "gender",
     "glossary",
+    "lm_contrast",
     "lm_span",
     "missing",
     "negation",

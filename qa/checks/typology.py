@@ -21,6 +21,7 @@ MQM: dict[str, str] = {
     "negation_added": "accuracy/mistranslation",
     "negation_extra": "accuracy/mistranslation",
     "dict_terms": "accuracy/mistranslation",
+    "lm_contrast": "accuracy/mistranslation",
     "lm_span": "accuracy/mistranslation",
     "glossary": "terminology/wrong-term",
     "doubled_words": "fluency/grammar",

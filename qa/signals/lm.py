@@ -25,6 +25,7 @@ from qa.errors import InputError
 from qa.model import Segment
 from qa.signals.base import register
 from qa.signals.lm_model import PROMPT, SCORING, LMScorer, TokenLogProbs, least_likely_spans
+from qa.signals.opposites import alternatives
 
 if TYPE_CHECKING:
     from qa.runtime import Models
@@ -39,7 +40,8 @@ MAX_CACHED = 100_000  # analyses kept (a few KB each); beyond it the cache is si
 
 class LM:
     """The run's English LM: the scorer, and the per-token analysis of every (source, target)
-    it has scored, so `lm`, `lm_peak` and the `lm_span` check share one forward pass."""
+    it has scored, so `lm`, `lm_peak` and the `lm_span` and `lm_contrast` checks share one
+    forward pass."""
 
     def __init__(self, scorer: LMScorer, max_cached: int = MAX_CACHED) -> None:
         self.scorer = scorer
@@ -54,12 +56,18 @@ class LM:
             self.analyses.clear()
         todo = sorted(wanted - self.analyses.keys())
         if todo:
-            self.analyses.update(zip(todo, self.scorer.token_logprobs(todo), strict=True))
+            done = self.scorer.token_logprobs(todo, asked_alternatives)
+            self.analyses.update(zip(todo, done, strict=True))
         return [self.analyses[i] if i is not None else None for i in items]
 
     def cached(self, seg: Segment) -> TokenLogProbs | None:
         """The analysis of `seg` if this LM has made it (never computes)."""
         return self.analyses.get(_item(seg)) if seg.has_both_sides else None
+
+
+def asked_alternatives(target: str) -> list[tuple[int, str]]:
+    """What the LM weighs against the target's words (qa/signals/opposites.py)."""
+    return [(a.start, a.text) for a in alternatives(target)]
 
 
 def _item(seg: Segment) -> tuple[str, str]:

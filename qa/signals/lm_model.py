@@ -27,6 +27,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,7 +44,7 @@ NORM_ROWS = 2  # positions per normalising pass: 2 MB of float32, which stays in
 MANIFEST = "mtqa-cache.json"  # written last: its presence and sizes say the cache is complete
 CACHE_VERSION = 1
 ENGINES = ("auto", "torch", "transformers")
-SCORING = 2  # how scores are computed (2: normalised a few rows at a time); part of cache keys
+SCORING = 3  # how scores are computed (3: with the opposites weighed); part of cache keys
 
 builds = 0  # GGUF dequantizations in this process (tests assert a warm load adds none)
 
@@ -54,12 +55,16 @@ builds = 0  # GGUF dequantizations in this process (tests assert a warm load add
 @dataclass(frozen=True)
 class TokenLogProbs:
     """One scored target: per token, its log-probability, its [start, end) character offsets
-    into `target` and the entropy (nats) of the model's prediction at that position."""
+    into `target` and the entropy (nats) of the model's prediction at that position; per
+    alternative asked for (`LMScorer.token_logprobs`), how many nats more likely the model
+    found the alternative (one token) than the target's own token there (None: no token
+    starts at that character, or the alternative is more than one token)."""
 
     target: str
     logprobs: list[float]
     offsets: list[tuple[int, int]]
     entropies: list[float]
+    contrasts: tuple[float | None, ...] = ()
 
     @property
     def mean(self) -> float:
@@ -454,36 +459,69 @@ class LMScorer:
         """Mean log-probability of each English text's tokens given its prompt."""
         return [t.mean for t in self._run(items, entropy=False)]
 
-    def token_logprobs(self, items: list[tuple[str, str]]) -> list[TokenLogProbs]:
-        """Per (prompt, English) item: each English token's log-prob, offsets and entropy."""
-        return self._run(items, entropy=True)
+    def token_logprobs(
+        self,
+        items: list[tuple[str, str]],
+        alternatives: Callable[[str], list[tuple[int, str]]] | None = None,
+    ) -> list[TokenLogProbs]:
+        """Per (prompt, English) item: each English token's log-prob, offsets and entropy.
+        `alternatives(english)` lists (character, text) pairs: at the token starting at that
+        character (its word's first), how much likelier the text (one token) would be."""
+        return self._run(items, entropy=True, alternatives=alternatives)
 
-    def _run(self, items: list[tuple[str, str]], entropy: bool) -> list[TokenLogProbs]:
+    def _run(
+        self,
+        items: list[tuple[str, str]],
+        entropy: bool,
+        alternatives: Callable[[str], list[tuple[int, str]]] | None = None,
+    ) -> list[TokenLogProbs]:
         distinct = list(dict.fromkeys(items))  # repeated segments are scored once
         enc = [self.encode_offsets(p, e) for p, e in distinct]
+        asked = [
+            self._alternative_ids(e, offs, alternatives(e) if alternatives else [])
+            for (_, e), (_, _, offs) in zip(distinct, enc, strict=True)
+        ]
         done: dict[tuple[str, str], TokenLogProbs] = {}
         for batch in token_batches(list(range(len(enc))), lambda k: len(enc[k][0]), BATCH_TOKENS):
-            rows = self._score_batch([enc[k][:2] for k in batch], entropy)
+            rows = self._score_batch([(*enc[k][:2], asked[k]) for k in batch], entropy)
             heap.release()  # each batch's shapes differ: without this the heap only grows
-            for k, (lps, ents) in zip(batch, rows, strict=True):
-                done[distinct[k]] = TokenLogProbs(distinct[k][1], lps, enc[k][2], ents)
+            for k, (lps, ents, alts) in zip(batch, rows, strict=True):
+                done[distinct[k]] = TokenLogProbs(distinct[k][1], lps, enc[k][2], ents, alts)
         # The weights' pages go back until the next call (re-mapped from the page cache: ~35 ms
         # more for a one-item call), so the LM's 0.5 GB is not resident while e5 and checks run.
         self.model.release()
         return [done[item] for item in items]
 
+    def _alternative_ids(
+        self, english: str, offsets: list, wanted: list[tuple[int, str]]
+    ) -> list[tuple[int, int] | None]:
+        """Per (character, text): (index of the English token starting there, the text's token
+        id after a space), or None where no token starts at that character or the text is
+        not one token: a first piece ("un" of "unconnected") would gather the probability of
+        every word it starts."""
+        starts = {}
+        for j, (s, e) in enumerate(offsets):
+            # A token's span holds the space before its word: its word starts after it.
+            first = s + (len(english[s:e]) - len(english[s:e].lstrip()))
+            starts.setdefault(first, j)
+        out: list[tuple[int, int] | None] = []
+        for char, text in wanted:
+            ids = self.tok.encode(" " + text, add_special_tokens=False).ids
+            out.append((starts[char], ids[0]) if char in starts and len(ids) == 1 else None)
+        return out
+
     def _score_batch(
-        self, enc: list[tuple[list[int], int]], entropy: bool
-    ) -> list[tuple[list[float], list[float]]]:
+        self, enc: list[tuple[list[int], int, list]], entropy: bool
+    ) -> list[tuple[list[float], list[float], tuple[float | None, ...]]]:
         import torch
 
-        width = max(len(ids) for ids, _ in enc)
+        width = max(len(ids) for ids, _, _ in enc)
         ids = torch.zeros((len(enc), width), dtype=torch.long)
         mask = torch.zeros_like(ids)
-        for r, (seq, _) in enumerate(enc):
+        for r, (seq, _, _) in enumerate(enc):
             ids[r, : len(seq)], mask[r, : len(seq)] = torch.tensor(seq), 1
         # Position t predicts token t+1: the English tokens are predicted from start-1 on.
-        rows = [(r, t) for r, (ids_, at) in enumerate(enc) for t in range(at - 1, len(ids_) - 1)]
+        rows = [(r, t) for r, (s, at, _) in enumerate(enc) for t in range(at - 1, len(s) - 1)]
         targets = torch.tensor(
             [enc[r][0][t + 1] for r, t in rows], dtype=torch.long, device=self.device
         )
@@ -495,18 +533,53 @@ class LMScorer:
                 self._log_probs(picked[i : i + HEAD_ROWS], targets[i : i + HEAD_ROWS], entropy)
                 for i in range(0, len(rows), HEAD_ROWS)
             ]
-        logp = torch.cat([p[0] for p in parts]).tolist() if parts else []
+            own = torch.cat([p[0] for p in parts]) if parts else torch.zeros(0)
+            norm = torch.cat([p[2] for p in parts]) if parts else torch.zeros(0)
+            first = [0, *accumulate(len(s) - at for s, at, _ in enc)]  # each item's first row
+            gains = [
+                self._gains(picked, own, norm, [a and (f + a[0], a[1]) for a in alts])
+                for f, (_, _, alts) in zip(first, enc, strict=False)
+            ]
+        logp = own.tolist()
         ents = torch.cat([p[1] for p in parts]).tolist() if parts else []
-        res: list[tuple[list[float], list[float]]] = [([], []) for _ in enc]
+        res: list[tuple[list[float], list[float], tuple[float | None, ...]]] = [
+            ([], [], g) for g in gains
+        ]
         for i, (r, _) in enumerate(rows):
             res[r][0].append(logp[i])
             res[r][1].append(ents[i] if entropy else 0.0)
         return res
 
+    def _gains(
+        self,
+        hidden: torch.Tensor,
+        own: torch.Tensor,
+        norm: torch.Tensor,
+        asked: list[tuple[int, int] | None],
+    ) -> tuple[float | None, ...]:
+        """Per (row, token id): log p(token) − log p(the row's own target token), in float32;
+        `own`: each row's target log-prob, `norm`: its log-normaliser."""
+        import torch
+
+        known = [a for a in asked if a is not None]
+        if not known:
+            return tuple(None for _ in asked)
+        rows = torch.tensor([r for r, _ in known], device=hidden.device)
+        alt = torch.tensor([t for _, t in known], device=hidden.device)
+        weight, bias = self.model.head_weight, self.model.head_bias
+        logit = (hidden[rows].float() * weight[alt].float()).sum(-1)
+        if bias is not None:
+            logit = logit + bias[alt].float()
+        if self.model.softcap:
+            logit = (logit / self.model.softcap).tanh() * self.model.softcap
+        values = iter((logit.cpu() - norm[rows.cpu()] - own[rows.cpu()]).tolist())
+        return tuple(None if a is None else next(values) for a in asked)
+
     def _log_probs(
         self, hidden: torch.Tensor, targets: torch.Tensor, entropy: bool
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Log-prob of each target (and the prediction's entropy when asked) per row."""
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Per row: the target's log-prob, the prediction's entropy (when asked) and the
+        log-normaliser (a logit minus it is that token's log-prob)."""
         import torch
 
         weight, bias = self.model.head_weight, self.model.head_bias
@@ -531,12 +604,13 @@ class LMScorer:
         ]
         picked = torch.cat([p[0] for p in parts])
         ents = torch.cat([p[1] for p in parts]) if entropy else picked.new_zeros(0)
-        return picked.cpu(), ents.cpu()
+        return picked.cpu(), ents.cpu(), torch.cat([p[2] for p in parts]).cpu()
 
     def _normalise(
         self, logits: torch.Tensor, targets: torch.Tensor, exact: torch.Tensor | None, entropy: bool
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Log-softmax at the target and the entropy for a few rows, in float32, in place.
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Log-softmax at the target, the entropy and the log-normaliser for a few rows, in
+        float32, in place.
 
         A few rows of a 262k-word vocabulary fit in the CPU cache, so the passes below (max,
         exp, sums) run from cache rather than memory: 2.7x faster than `log_softmax` over the
@@ -548,12 +622,13 @@ class LMScorer:
             x[torch.arange(len(targets), device=x.device), targets] = exact
         if self.model.softcap:
             x.div_(self.model.softcap).tanh_().mul_(self.model.softcap)
-        x.sub_(x.amax(-1, keepdim=True))
+        top = x.amax(-1, keepdim=True)
+        x.sub_(top)
         e = x.exp()
         total = e.sum(-1)
         lse = total.log()
         picked = x.gather(1, targets[:, None])[:, 0] - lse
         if not entropy:
-            return picked, picked.new_zeros(0)
+            return picked, picked.new_zeros(0), lse + top[:, 0]
         # H = −Σ p·log p = log Z − Σ p·x, with p = e/Z over the shifted logits x.
-        return picked, lse - e.mul_(x).sum(-1) / total
+        return picked, lse - e.mul_(x).sum(-1) / total, lse + top[:, 0]

@@ -1,0 +1,121 @@
+"""Opposite readings of the target's words, for the English LM to weigh against the words the
+translation chose (the `lm_contrast` check): where the target says "short", would the LM, reading
+the source, rather have said "long"? Where it says "not", rather have gone on without it?
+
+Opposites come from data and grammar, not from a hand-made list (the perturbation suite's
+antonyms are hand-made; a detector copied from them would measure itself):
+- JMdict's antonym links (増加 "increase" ↔ 減少 "decrease", 長い "long" ↔ 短い "short"): the
+  one-word English glosses of the first two glosses of both senses;
+- English negative prefixes: un-/in-/im-/il-/ir-/dis- where both forms are English words and
+  the base (five letters or more) reads as an adjective or participle by its ending
+  (available/unavailable, possible/impossible, connected/disconnected);
+- negation: at "not"/"never", the sentence going on without it; "without" → "with". Not the
+  contractions: the first token of "isn't" is "isn", of "is not" "is", so "is" would gather
+  the negated sentences' probability too ("cannot" → "can" fired on correct text).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from qa.lexicon import _db
+from qa.signals.fluency import known_english
+
+_PREFIXES = ("un", "in", "im", "il", "ir", "dis")
+# Endings of adjectives and participles: where a negative prefix makes an opposite (unable,
+# impossible, disconnected), not a new word (inform, discover, invest).
+_ADJECTIVE_ENDS = ("able", "ible", "ary", "ful", "ive", "ent", "ant", "ous", "al", "ed", "ing",
+                   "ic", "ar", "ate", "ly", "ct", "ear")  # fmt: skip
+_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+_GLOSS_WORD = re.compile(r"[a-z]+")
+
+
+@dataclass(frozen=True)
+class Alternative:
+    start: int  # the target's word, [start, end)
+    end: int
+    text: str  # what the LM is asked about in its place (weighed where it is one token)
+    kind: str  # "opposite" or "negation" (the target's negation, dropped)
+
+
+def alternatives(target: str) -> list[Alternative]:
+    """Per word of `target` with an opposite reading, that reading (in the word's case)."""
+    found = list(_WORD.finditer(target))
+    out = []
+    for i, m in enumerate(found):
+        word = m.group().replace("’", "'")
+        low = word.lower()
+        if low in ("not", "never", "without"):
+            after = found[i + 1].group() if i + 1 < len(found) else None
+            alt = "with" if low == "without" else after
+            if alt:
+                out.append(Alternative(m.start(), m.end(), alt, "negation"))
+        else:
+            for alt in sorted(opposites(low)):
+                out.append(Alternative(m.start(), m.end(), _cased(alt, word), "opposite"))
+    return out
+
+
+def opposites(word: str) -> frozenset[str]:
+    """The opposites of a lower-case word: JMdict's antonyms and the prefix rule's."""
+    return _jmdict().get(word, frozenset()) | _prefixed(word)
+
+
+def _cased(alt: str, word: str) -> str:
+    return alt.capitalize() if word[:1].isupper() else alt
+
+
+def _prefixed(word: str) -> frozenset[str]:
+    out = set()
+    for p in _PREFIXES:
+        base = word[len(p) :]
+        if word.startswith(p) and len(base) >= 5 and base.endswith(_ADJECTIVE_ENDS):
+            if known_english(base):
+                out.add(base)
+        if len(word) >= 5 and word.endswith(_ADJECTIVE_ENDS) and known_english(p + word):
+            out.add(p + word)
+    return frozenset(out)
+
+
+@cache
+def _jmdict() -> dict[str, frozenset[str]]:
+    """English word → its opposites, from JMdict's antonym links between senses."""
+    db = _db()
+    table: dict[str, set[str]] = {}
+    for sid, ref in db.execute("SELECT sid, text FROM antonym").fetchall():
+        other = _sense(db, ref)
+        if other is None:
+            continue
+        for a in _gloss_words(db, sid):
+            for b in _gloss_words(db, other):
+                if a != b:
+                    table.setdefault(a, set()).add(b)
+                    table.setdefault(b, set()).add(a)
+    return {w: frozenset(v) for w, v in table.items()}
+
+
+def _sense(db, ref: str) -> int | None:  # noqa: ANN001 - sqlite3.Connection
+    """The sense an antonym link names: "word" or "word・N" (its Nth sense), one entry only."""
+    parts = ref.split("・")
+    word, n = parts[0], int(parts[-1]) if parts[-1].isdigit() else 1
+    entries = db.execute(
+        "SELECT idseq FROM Kanji WHERE text = ? UNION SELECT idseq FROM Kana WHERE text = ?",
+        (word, word),
+    ).fetchall()
+    if len(entries) != 1:
+        return None
+    senses = db.execute("SELECT ID FROM Sense WHERE idseq = ? ORDER BY ID", entries[0]).fetchall()
+    return senses[n - 1][0] if 0 < n <= len(senses) else None
+
+
+def _gloss_words(db, sid: int) -> list[str]:  # noqa: ANN001 - sqlite3.Connection
+    """The one-word glosses among a sense's first two ("to increase" → increase)."""
+    rows = db.execute(
+        "SELECT text FROM SenseGloss WHERE sid = ? AND (lang = 'eng' OR lang IS NULL) "
+        "ORDER BY rowid LIMIT 2",
+        (sid,),
+    ).fetchall()
+    words = [re.sub(r"^to ", "", re.sub(r"\(.*?\)", "", g).strip()) for (g,) in rows]
+    return [w for w in words if _GLOSS_WORD.fullmatch(w)]
