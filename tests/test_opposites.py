@@ -11,6 +11,9 @@ from qa.signals.opposites import Alternative, alternatives, opposites
 def test_opposites_come_from_jmdict_and_negative_prefixes() -> None:
     assert "short" in opposites("long")  # JMdict: 長い ↔ 短い
     assert "decrease" in opposites("increase")  # JMdict: 増加 ↔ 減少
+    # Their regular forms with the same ending, where both are English words.
+    assert "shorter" in opposites("longer") and "decreased" in opposites("increased")
+    assert "bigger" in opposites("smaller")  # the consonant doubled
     assert opposites("unavailable") == {"available"}  # prefix, both English words
     assert "impossible" in opposites("possible")
     assert "disconnected" in opposites("connected")

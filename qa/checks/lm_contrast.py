@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from qa.checks.base import Context, Finding, register
-from qa.data import calibration
+from qa.checks.lm_span import lm_analysis
 from qa.model import Segment
 from qa.signals.lm_model import TokenLogProbs
 from qa.signals.opposites import Alternative, alternatives
@@ -29,12 +29,10 @@ from qa.signals.opposites import Alternative, alternatives
     reads_signals=("lm_peak",),  # the LM's analysis of the segment, made by that signal
 )
 def lm_contrast(seg: Segment, ctx: Context) -> Iterator[Finding]:
-    if "lm_peak" not in ctx.signals or ctx.models is None or not seg.has_both_sides:
+    ready = lm_analysis(seg, ctx, "lm_contrast")
+    if ready is None:
         return
-    cut = calibration().get("lm_contrast")
-    analysis = ctx.models.lm.cached(seg)
-    if not cut or analysis is None:
-        return
+    analysis, cut = ready
     best = strongest(analysis)
     if best is None or best[1] < cut["major"]:
         return

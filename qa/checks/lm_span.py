@@ -28,12 +28,10 @@ from qa.signals.lm_model import Span, TokenLogProbs, least_likely_spans
     reads_signals=("lm_peak",),  # the LM's analysis of the segment, made by that signal
 )
 def lm_span(seg: Segment, ctx: Context) -> Iterator[Finding]:
-    if "lm_peak" not in ctx.signals or ctx.models is None or not seg.has_both_sides:
+    ready = lm_analysis(seg, ctx, "lm_span")
+    if ready is None:
         return
-    cuts = calibration().get("lm_span")
-    analysis = ctx.models.lm.cached(seg)
-    if not cuts or analysis is None:
-        return
+    analysis, cuts = ready
     span = least_likely(analysis)
     if span is None or span.score < cuts["minor"]:
         return
@@ -47,6 +45,18 @@ def lm_span(seg: Segment, ctx: Context) -> Iterator[Finding]:
         severity="major" if span.score >= cuts["major"] else "minor",
         data={"surprisal": round(span.score, 3)},
     )
+
+
+def lm_analysis(
+    seg: Segment, ctx: Context, check: str
+) -> tuple[TokenLogProbs, dict[str, float]] | None:
+    """The LM's analysis of `seg` (made by the `lm_peak` signal in this run) and `check`'s
+    cuts; None where the LM did not run (the fast path) or the cuts are not fitted."""
+    if "lm_peak" not in ctx.signals or ctx.models is None or not seg.has_both_sides:
+        return None
+    cuts = calibration().get(check)
+    analysis = ctx.models.lm.cached(seg)
+    return (analysis, cuts) if cuts and analysis is not None else None
 
 
 def least_likely(analysis: TokenLogProbs) -> Span | None:

@@ -5,7 +5,8 @@ the source, rather have said "long"? Where it says "not", rather have gone on wi
 Opposites come from data and grammar, not from a hand-made list (the perturbation suite's
 antonyms are hand-made; a detector copied from them would measure itself):
 - JMdict's antonym links (増加 "increase" ↔ 減少 "decrease", 長い "long" ↔ 短い "short"): the
-  one-word English glosses of the first two glosses of both senses;
+  one-word English glosses of the first two glosses of both senses, and their regular forms
+  with the same ending where both are English words (increased/decreased, longer/shorter);
 - English negative prefixes: un-/in-/im-/il-/ir-/dis- where both forms are English words and
   the base (five letters or more) reads as an adjective or participle by its ending
   (available/unavailable, possible/impossible, connected/disconnected);
@@ -90,10 +91,42 @@ def _jmdict() -> dict[str, frozenset[str]]:
             continue
         for a in _gloss_words(db, sid):
             for b in _gloss_words(db, other):
-                if a != b:
-                    table.setdefault(a, set()).add(b)
-                    table.setdefault(b, set()).add(a)
+                for x, y in [(a, b), *_inflected(a, b)] if a != b else []:
+                    table.setdefault(x, set()).add(y)
+                    table.setdefault(y, set()).add(x)
     return {w: frozenset(v) for w, v in table.items()}
+
+
+_VOWELS = "aeiou"
+
+
+def _inflected(a: str, b: str) -> list[tuple[str, str]]:
+    """The pair's regular forms with the same ending (increased/decreased, longer/shorter,
+    sells/buys is irregular and left out), where both forms are English words."""
+    pairs = []
+    for ending in ("s", "ed", "ing", "er", "est"):
+        x, y = _form(a, ending), _form(b, ending)
+        if x and y:
+            pairs.append((x, y))
+    return pairs
+
+
+def _form(word: str, ending: str) -> str | None:
+    """`word` + `ending` by the regular spelling rules, if the result is an English word."""
+    if ending == "s":
+        if word.endswith(("s", "x", "z", "ch", "sh")):
+            cands = [word + "es"]
+        elif word.endswith("y") and word[-2:-1] not in _VOWELS:
+            cands = [word[:-1] + "ies"]
+        else:
+            cands = [word + "s"]
+    elif word.endswith("e"):
+        cands = [word[:-1] + ending]  # close → closed, closing, closer
+    elif word.endswith("y") and word[-2:-1] not in _VOWELS:
+        cands = [word[:-1] + ("i" + ending if ending != "ing" else "ying")]
+    else:
+        cands = [word + word[-1] + ending, word + ending]  # big → bigger; long → longer
+    return next((c for c in cands if known_english(c)), None)
 
 
 def _sense(db, ref: str) -> int | None:  # noqa: ANN001 - sqlite3.Connection
