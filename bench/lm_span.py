@@ -45,9 +45,9 @@ def span_score(t) -> float:  # noqa: ANN001 - a TokenLogProbs
     return span.score if span else 0.0
 
 
-def contrast(t) -> float:  # noqa: ANN001 - a TokenLogProbs
+def contrast(t, source: str) -> float:  # noqa: ANN001 - a TokenLogProbs
     """The `lm_contrast` check's score: nats by which the LM prefers an opposite (or -inf)."""
-    best = strongest(t)
+    best = strongest(t, source)
     return best[1] if best else float("-inf")
 
 
@@ -73,7 +73,7 @@ def main() -> None:
         "major": round(float(np.percentile(ref_peaks, MAJOR_Q)), 3),
         "minor": round(float(np.percentile(ref_peaks, MINOR_Q)), 3),
     }
-    ref_gains = np.array([contrast(t) for t in ref_lm])
+    ref_gains = np.array([contrast(t, x.src) for t, x in zip(ref_lm, refs, strict=True)])
     contrast_cut = {"major": round(float(np.percentile(ref_gains, CONTRAST_Q)), 3)}
     print(f"dev references: {len(refs)}; lm_span cuts {cuts}; lm_contrast cut {contrast_cut}")
     pairs = perturb.build_pairs(dev, args.per_type, 0) + perturb.extended_pairs(
@@ -94,7 +94,11 @@ def main() -> None:
             if p.span is not None and (s := least_likely(t))
         ]
         share = f"{np.mean(hit):.2f}" if hit else "–"
-        fired = [(p, b) for p, t in rows if (b := strongest(t)) and b[1] >= contrast_cut["major"]]
+        fired = [
+            (p, b)
+            for p, t in rows
+            if (b := strongest(t, p.line.src)) and b[1] >= contrast_cut["major"]
+        ]
         on = [overlaps((b[0].start, b[0].end), p.span) for p, b in fired if p.span is not None]
         on_share = f"{np.mean(on):.2f}" if on else "–"
         print(

@@ -44,3 +44,14 @@ def test_the_strongest_contrast_is_reported_and_unweighed_ones_are_skipped() -> 
     assert best is not None and best[1] == 4.25
     assert isinstance(best[0], Alternative) and text[best[0].start : best[0].end] == "unavailable"
     assert strongest(TokenLogProbs(text, [], [], [], tuple(None for _ in alts))) is None
+
+
+def test_a_word_the_sources_glosses_attest_is_not_contradicted() -> None:
+    text = "It is expensive."
+    alts = alternatives(text)
+    assert alts and all(a.kind == "opposite" for a in alts)
+    t = TokenLogProbs(text, [], [], [], tuple(5.0 for _ in alts))
+    assert strongest(t, "値段が高い。") is None  # 高い glosses "expensive" (and "high")
+    best = strongest(t, "値段が安い。")  # 安い: "cheap", "inexpensive"
+    assert best is not None and best[1] == 5.0
+    assert strongest(t) is not None  # no source, no attestation

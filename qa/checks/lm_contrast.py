@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from qa.checks.base import Context, Finding, register
 from qa.checks.lm_span import lm_analysis
 from qa.model import Segment
+from qa.signals.dictionary import source_keys, target_keys
 from qa.signals.lm_model import TokenLogProbs
 from qa.signals.opposites import Alternative, alternatives
 
@@ -33,7 +34,7 @@ def lm_contrast(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if ready is None:
         return
     analysis, cut = ready
-    best = strongest(analysis)
+    best = strongest(analysis, seg.source or "")
     if best is None or best[1] < cut["major"]:
         return
     alt, gain = best
@@ -50,8 +51,21 @@ def lm_contrast(seg: Segment, ctx: Context) -> Iterator[Finding]:
     )
 
 
-def strongest(analysis: TokenLogProbs) -> tuple[Alternative, float] | None:
-    """The alternative the LM prefers most over the target's own word, with how much (nats)."""
-    alts = alternatives(analysis.target)
-    scored = [(a, g) for a, g in zip(alts, analysis.contrasts, strict=False) if g is not None]
+def strongest(analysis: TokenLogProbs, source: str = "") -> tuple[Alternative, float] | None:
+    """The alternative the LM prefers most over the target's own word, with how much (nats).
+    A word the source's own dictionary glosses attest is not contradicted by its opposite:
+    高い glosses "expensive", so the LM preferring "low" to a correct "expensive" (it also
+    glosses "high") says nothing."""
+    attested = source_keys(source) if source else frozenset()
+    target = analysis.target
+    scored = [
+        (a, g)
+        for a, g in zip(alternatives(target), analysis.contrasts, strict=False)
+        if g is not None and not (a.kind == "opposite" and _in(target[a.start : a.end], attested))
+    ]
     return max(scored, key=lambda x: x[1], default=None)
+
+
+def _in(word: str, keys: frozenset[str]) -> bool:
+    mine = target_keys(word.lower())
+    return bool(mine) and mine <= keys

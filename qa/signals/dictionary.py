@@ -139,6 +139,12 @@ def _source_terms(source: str) -> tuple[tuple[Term, frozenset[str]], ...]:
     return tuple(out.values())
 
 
+def source_keys(source: str) -> frozenset[str]:
+    """The keys of every gloss of the source's terms: the English words its dictionary
+    entries attest (高い: high, tall, expensive)."""
+    return frozenset(k for _, keys in _source_terms(source) for k in keys)
+
+
 def missing_terms(source: str, target: str) -> tuple[int, list[Term]]:
     """(number of glossable source terms, those none of whose glosses is in the target)."""
     have = target_keys(target)
