@@ -127,6 +127,18 @@ def test_suspect_and_athlete_titles_fix_a_surname() -> None:
     ]
 
 
+def test_a_place_before_an_administrative_suffix_and_a_three_kanji_surname() -> None:
+    # 小牧 has no proper-name gloss in JMdict; before 市 it is a place, read from JMnedict.
+    source = "10日午前、小牧市の国道41号でトラックなど24台が衝突しました。"
+    assert run(source, "On the 10th, 24 vehicles collided on Route 41 in Komaki.") == []
+    (found,) = run(source, "On the 10th, 24 vehicles collided on Route 41.")
+    assert found.severity == "major" and source[found.span[0] : found.span[1]] == "小牧"
+    assert [e.surface for e in entities("中垣内監督は話した")] == ["中垣内"]
+    assert run("中垣内監督は「大きい目標だった」と話した", 'Coach Nakagaichi: "A big goal."') == []
+    assert run("中垣内監督は「大きい目標だった」と話した", 'The coach: "A big goal."') != []
+    assert entities("小牧の国道で事故") == []  # no suffix: JMnedict's reading is not trusted
+
+
 @pytest.mark.skipif(not SEEDS.exists(), reason="seeds/ not in this checkout")
 def test_seed_article_flags_only_the_putin_paragraph() -> None:
     ja = [p.strip() for p in next(SEEDS.glob("001_*.txt")).read_text().split("\n\n") if p.strip()]

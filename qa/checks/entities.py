@@ -43,6 +43,9 @@ TITLES = {
     "監督",
 }
 _NAME_TYPES = ("person", "surname", "given", "fem", "masc", "unclass")
+# Administrative suffixes after a place name (小牧市, 三重県, 大山町): city, prefecture, town,
+# village, ward.
+PLACE_SUFFIXES = set("市県町村区")
 
 
 @dataclass(frozen=True)
@@ -94,13 +97,19 @@ def _entity(toks: tuple[lexicon.Token, ...], i: int) -> tuple[str, tuple[str, ..
     nxt = toks[i + 1].surface if i + 1 < len(toks) else ""
     # A bare surname has no JMdict entry of its own (習 has none; 国家 in 国家主席 does).
     title = nxt in TITLES and tok.surface not in COUNTRY_ABBREVIATIONS
-    if title and tok.pos1 == "名詞" and len(tok.surface) <= 2 and not lexicon.glosses(tok.surface):
+    if title and tok.pos1 == "名詞" and len(tok.surface) <= 3 and not lexicon.glosses(tok.surface):
         return "person", _names(tok.surface, _NAME_TYPES), 2
     if tok.pos3 == "人名" and _KATAKANA_NAME.match(tok.surface):
         # Foreign names: the katakana transliteration determines the spelling well enough.
         return "person", _names(tok.surface, _NAME_TYPES), 3
     if tok.pos2 == "固有名詞" and tok.pos3 == "地名":
-        return "place", _place(tok.surface), 3
+        forms = _place(tok.surface)
+        if not forms and nxt in PLACE_SUFFIXES:
+            # 小牧市: the suffix makes it a place for certain, so JMnedict's place readings hold.
+            forms = tuple(
+                g for g, t in lexicon.names(tok.surface) if "place" in t and _NAME_RE.match(g)
+            )
+        return "place", forms, 3
     return "", (), 0
 
 
