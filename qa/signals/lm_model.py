@@ -535,10 +535,12 @@ class LMScorer:
             ]
             own = torch.cat([p[0] for p in parts]) if parts else torch.zeros(0)
             norm = torch.cat([p[2] for p in parts]) if parts else torch.zeros(0)
-            first = [0, *accumulate(len(s) - at for s, at, _ in enc)]  # each item's first row
+            first = accumulate((len(s) - at for s, at, _ in enc), initial=0)  # items' 1st rows
             gains = [
-                self._gains(picked, own, norm, [a and (f + a[0], a[1]) for a in alts])
-                for f, (_, _, alts) in zip(first, enc, strict=False)
+                self._gains(
+                    picked, own, norm, [None if a is None else (f + a[0], a[1]) for a in alts]
+                )
+                for f, (_, _, alts) in zip(first, enc, strict=False)  # `first` has one more
             ]
         logp = own.tolist()
         ents = torch.cat([p[1] for p in parts]).tolist() if parts else []
@@ -572,7 +574,8 @@ class LMScorer:
             logit = logit + bias[alt].float()
         if self.model.softcap:
             logit = (logit / self.model.softcap).tanh() * self.model.softcap
-        values = iter((logit.cpu() - norm[rows.cpu()] - own[rows.cpu()]).tolist())
+        rows = rows.cpu()
+        values = iter((logit.cpu() - norm[rows] - own[rows]).tolist())
         return tuple(None if a is None else next(values) for a in asked)
 
     def _log_probs(

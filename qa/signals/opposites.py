@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from qa.lexicon import _db
+from qa.lexicon import antonym_links
 from qa.signals.fluency import known_english
 
 _PREFIXES = ("un", "in", "im", "il", "ir", "dis")
@@ -83,18 +83,20 @@ def _prefixed(word: str) -> frozenset[str]:
 @cache
 def _jmdict() -> dict[str, frozenset[str]]:
     """English word → its opposites, from JMdict's antonym links between senses."""
-    db = _db()
     table: dict[str, set[str]] = {}
-    for sid, ref in db.execute("SELECT sid, text FROM antonym").fetchall():
-        other = _sense(db, ref)
-        if other is None:
-            continue
-        for a in _gloss_words(db, sid):
-            for b in _gloss_words(db, other):
+    for left, right in antonym_links():
+        for a in _gloss_words(left):
+            for b in _gloss_words(right):
                 for x, y in [(a, b), *_inflected(a, b)] if a != b else []:
                     table.setdefault(x, set()).add(y)
                     table.setdefault(y, set()).add(x)
     return {w: frozenset(v) for w, v in table.items()}
+
+
+def _gloss_words(glosses: tuple[str, ...]) -> list[str]:
+    """The one-word glosses ("to increase" → increase)."""
+    words = [re.sub(r"^to ", "", re.sub(r"\(.*?\)", "", g).strip()) for g in glosses]
+    return [w for w in words if _GLOSS_WORD.fullmatch(w)]
 
 
 _VOWELS = "aeiou"
@@ -127,28 +129,3 @@ def _form(word: str, ending: str) -> str | None:
     else:
         cands = [word + word[-1] + ending, word + ending]  # big → bigger; long → longer
     return next((c for c in cands if known_english(c)), None)
-
-
-def _sense(db, ref: str) -> int | None:  # noqa: ANN001 - sqlite3.Connection
-    """The sense an antonym link names: "word" or "word・N" (its Nth sense), one entry only."""
-    parts = ref.split("・")
-    word, n = parts[0], int(parts[-1]) if parts[-1].isdigit() else 1
-    entries = db.execute(
-        "SELECT idseq FROM Kanji WHERE text = ? UNION SELECT idseq FROM Kana WHERE text = ?",
-        (word, word),
-    ).fetchall()
-    if len(entries) != 1:
-        return None
-    senses = db.execute("SELECT ID FROM Sense WHERE idseq = ? ORDER BY ID", entries[0]).fetchall()
-    return senses[n - 1][0] if 0 < n <= len(senses) else None
-
-
-def _gloss_words(db, sid: int) -> list[str]:  # noqa: ANN001 - sqlite3.Connection
-    """The one-word glosses among a sense's first two ("to increase" → increase)."""
-    rows = db.execute(
-        "SELECT text FROM SenseGloss WHERE sid = ? AND (lang = 'eng' OR lang IS NULL) "
-        "ORDER BY rowid LIMIT 2",
-        (sid,),
-    ).fetchall()
-    words = [re.sub(r"^to ", "", re.sub(r"\(.*?\)", "", g).strip()) for (g,) in rows]
-    return [w for w in words if _GLOSS_WORD.fullmatch(w)]
