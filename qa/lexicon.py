@@ -171,42 +171,6 @@ def names(word: str) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def antonym_links() -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-    """Per JMdict antonym link between two senses, the first two English glosses of each
-    (増加 "increase", … ↔ 減少 "decrease", …). A link naming a word with more than one entry,
-    or a sense number it lacks, is left out."""
-    db = _db()
-    out = []
-    for sid, ref in db.execute("SELECT sid, text FROM antonym").fetchall():
-        other = _linked_sense(db, ref)
-        if other is not None:
-            out.append((_first_glosses(db, sid), _first_glosses(db, other)))
-    return out
-
-
-def _linked_sense(db: sqlite3.Connection, ref: str) -> int | None:
-    """The sense an antonym link names: "word" or "word・N" (its Nth sense), one entry only."""
-    parts = ref.split("・")
-    word, n = parts[0], int(parts[-1]) if parts[-1].isdigit() else 1
-    entries = db.execute(
-        "SELECT idseq FROM Kanji WHERE text = ? UNION SELECT idseq FROM Kana WHERE text = ?",
-        (word, word),
-    ).fetchall()
-    if len(entries) != 1:
-        return None
-    senses = db.execute("SELECT ID FROM Sense WHERE idseq = ? ORDER BY ID", entries[0]).fetchall()
-    return senses[n - 1][0] if 0 < n <= len(senses) else None
-
-
-def _first_glosses(db: sqlite3.Connection, sid: int) -> tuple[str, ...]:
-    rows = db.execute(
-        "SELECT text FROM SenseGloss WHERE sid = ? AND (lang = 'eng' OR lang IS NULL) "
-        "ORDER BY rowid LIMIT 2",
-        (sid,),
-    ).fetchall()
-    return tuple(g for (g,) in rows)
-
-
 _WORD_RE = re.compile(r"[a-z0-9]+")
 # Romanisation variants of long vowels (Ōtani, Ootani, Ohtani, Otani all become "otani").
 _LONG_VOWELS = [("ou", "o"), ("oo", "o"), ("oh", "o"), ("uu", "u"), ("aa", "a"), ("ii", "i")]

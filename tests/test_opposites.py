@@ -8,9 +8,10 @@ from qa.signals.lm_model import TokenLogProbs
 from qa.signals.opposites import Alternative, alternatives, opposites
 
 
-def test_opposites_come_from_jmdict_and_negative_prefixes() -> None:
-    assert "short" in opposites("long")  # JMdict: 長い ↔ 短い
-    assert "decrease" in opposites("increase")  # JMdict: 増加 ↔ 減少
+def test_opposites_come_from_wordnet_and_negative_prefixes() -> None:
+    assert "short" in opposites("long")  # WordNet's antonym pairs
+    assert "decrease" in opposites("increase") and "old" in opposites("new")
+    assert "sell" in opposites("buy") and "less" in opposites("more")
     # Their regular forms with the same ending, where both are English words.
     assert "shorter" in opposites("longer") and "decreased" in opposites("increased")
     assert "bigger" in opposites("smaller")  # the consonant doubled

@@ -44,7 +44,7 @@ NORM_ROWS = 2  # positions per normalising pass: 2 MB of float32, which stays in
 MANIFEST = "mtqa-cache.json"  # written last: its presence and sizes say the cache is complete
 CACHE_VERSION = 1
 ENGINES = ("auto", "torch", "transformers")
-SCORING = 3  # how scores are computed (3: with the opposites weighed); part of cache keys
+SCORING = 4  # how scores are computed (3: opposites weighed; 4: WordNet's); part of cache keys
 
 builds = 0  # GGUF dequantizations in this process (tests assert a warm load adds none)
 

@@ -4,9 +4,12 @@ the source, rather have said "long"? Where it says "not", rather have gone on wi
 
 Opposites come from data and grammar, not from a hand-made list (the perturbation suite's
 antonyms are hand-made; a detector copied from them would measure itself):
-- JMdict's antonym links (増加 "increase" ↔ 減少 "decrease", 長い "long" ↔ 短い "short"): the
-  one-word English glosses of the first two glosses of both senses, and their regular forms
-  with the same ending where both are English words (increased/decreased, longer/shorter);
+- Princeton WordNet 3.0's antonym pairs of one word each (6,609: long/short, new/old,
+  increase/decrease, buy/sell; `qa/data/wordnet_antonyms.tsv`, built by
+  `bench/wordnet_antonyms.py`, licence in `qa/data/WORDNET_LICENSE`), and their regular forms
+  with the same ending where both are English words (increased/decreased, longer/shorter).
+  JMdict's antonym links between senses were used before: fewer (961 words) and noisier
+  through their glosses (高い "expensive" ↔ 安い "cheap" but also "low" ↔ "elegance");
 - English negative prefixes: un-/in-/im-/il-/ir-/dis- where both forms are English words and
   the base (five letters or more) reads as an adjective or participle by its ending
   (available/unavailable, possible/impossible, connected/disconnected);
@@ -18,10 +21,11 @@ antonyms are hand-made; a detector copied from them would measure itself):
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 
-from qa.lexicon import antonym_links
 from qa.signals.fluency import known_english
 
 _PREFIXES = ("un", "in", "im", "il", "ir", "dis")
@@ -30,7 +34,6 @@ _PREFIXES = ("un", "in", "im", "il", "ir", "dis")
 _ADJECTIVE_ENDS = ("able", "ible", "ary", "ful", "ive", "ent", "ant", "ous", "al", "ed", "ing",
                    "ic", "ar", "ate", "ly", "ct", "ear")  # fmt: skip
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
-_GLOSS_WORD = re.compile(r"[a-z]+")
 
 
 @dataclass(frozen=True)
@@ -60,8 +63,8 @@ def alternatives(target: str) -> list[Alternative]:
 
 
 def opposites(word: str) -> frozenset[str]:
-    """The opposites of a lower-case word: JMdict's antonyms and the prefix rule's."""
-    return _jmdict().get(word, frozenset()) | _prefixed(word)
+    """The opposites of a lower-case word: WordNet's antonyms and the prefix rule's."""
+    return _wordnet().get(word, frozenset()) | _prefixed(word)
 
 
 def _cased(alt: str, word: str) -> str:
@@ -81,22 +84,20 @@ def _prefixed(word: str) -> frozenset[str]:
 
 
 @cache
-def _jmdict() -> dict[str, frozenset[str]]:
-    """English word → its opposites, from JMdict's antonym links between senses."""
+def _wordnet() -> dict[str, frozenset[str]]:
+    """English word → its opposites, from WordNet's antonym pairs (`bench/wordnet_antonyms.py`)."""
+    text = resources.files("qa.data").joinpath("wordnet_antonyms.tsv").read_text(encoding="utf-8")
+    return _both_ways(tuple(line.split("\t")[:2]) for line in text.splitlines())
+
+
+def _both_ways(pairs: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
+    """Each pair and its regular forms (increased/decreased), in both directions."""
     table: dict[str, set[str]] = {}
-    for left, right in antonym_links():
-        for a in _gloss_words(left):
-            for b in _gloss_words(right):
-                for x, y in [(a, b), *_inflected(a, b)] if a != b else []:
-                    table.setdefault(x, set()).add(y)
-                    table.setdefault(y, set()).add(x)
+    for a, b in pairs:
+        for x, y in [(a, b), *_inflected(a, b)] if a != b else []:
+            table.setdefault(x, set()).add(y)
+            table.setdefault(y, set()).add(x)
     return {w: frozenset(v) for w, v in table.items()}
-
-
-def _gloss_words(glosses: tuple[str, ...]) -> list[str]:
-    """The one-word glosses ("to increase" → increase)."""
-    words = [re.sub(r"^to ", "", re.sub(r"\(.*?\)", "", g).strip()) for g in glosses]
-    return [w for w in words if _GLOSS_WORD.fullmatch(w)]
 
 
 _VOWELS = "aeiou"
