@@ -498,6 +498,19 @@ def test_negation_extra_counts_an_auxiliary_once() -> None:
     assert run(negation_extra, "跡形もなくなった。", "It was razed, leaving no trace.") == []
 
 
+def test_negation_extra_reads_a_negated_un_word_as_one_negation() -> None:
+    # もたつかず: one negation, rendered as litotes ("didn't become unbalanced").
+    src = (
+        "布がもたつかず、さっと巻けるストールがあれば...と思っていたら、斬新なものを見つけました。"
+    )
+    tgt = "Wondering if there was a shawl that was easy to put on, and didn't become unbalanced."
+    assert run(negation_extra, src, tgt) == []
+    # Far from the negation, the un- word still counts: an added "not" beside it is flagged.
+    far = "It was not a shawl that was easy to put on, and it became unbalanced."
+    [issue] = run(negation_extra, src, far)
+    assert far[issue.span[0] : issue.span[1]] == "not"
+
+
 # ------------------------------------------------------------------ all checks
 
 

@@ -247,7 +247,9 @@ def negation_extra(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not (licensed and explicit):
         return
     cues = [
-        (a, b) for a, b in target_negations(target) if target[a:b].lower() not in EN_WEAK_NEGATION
+        (a, b)
+        for a, b in target_negations(target)
+        if target[a:b].lower() not in EN_WEAK_NEGATION and not _litotes(target, (a, b), explicit)
     ]
     if len(cues) > licensed:
         a, b = explicit[-1]
@@ -255,3 +257,19 @@ def negation_extra(seg: Segment, ctx: Context) -> Iterator[Finding]:
             f"target has {len(cues)} negations (last {target[a:b]!r}) but the source {licensed}",
             span=(a, b),
         )
+
+
+# Up to two words between a negation and the un-/-less word it negates ("not uncommon",
+# "didn't become unbalanced", "isn't entirely unexpected"), no punctuation.
+_LITOTES_GAP = re.compile(r"\s+(?:[A-Za-z]+\s+){0,2}")
+
+
+def _litotes(target: str, cue: tuple[int, int], explicit: list[tuple[int, int]]) -> bool:
+    """An un-/non-/-less word negated right before ("not uncommon", "didn't become
+    unbalanced"): one meaning said with two negations, as one Japanese negation often is
+    (もたつかず "didn't become unbalanced"). Not a negative word ("not taken without payment"
+    says two things)."""
+    word = target[cue[0] : cue[1]].lower()
+    if cue in explicit or word in EN_NEGATION_WORDS or not _en_negative(word, False):
+        return False
+    return any(_LITOTES_GAP.fullmatch(target[b : cue[0]]) for _, b in explicit if b <= cue[0])
