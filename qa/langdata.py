@@ -214,6 +214,7 @@ JA_NEGATIVE_WORDS = (
     "ず", "ん", "ねえ", "ねー", "ナイ", "なく", "せん", "消", "抜", "減", "捨", "逃", "外", "別",
     "代わり", "反", "難", "怖", "心配", "ずに", "残念", "0", "やめ", "止め", "見落",
     "な」", "な！", "な!", "どうでも",
+    "苦手", "久しぶり",  # "not good at", "haven't … in a long time"
 )  # fmt: skip
 # Words (unidic lemmas) that start with a negative morpheme of JA_NEGATIVE_WORDS but whose
 # meaning has no negation an English "not" could render: 無事 "safe", 非常 "very/emergency",
@@ -258,4 +259,6 @@ EN_WEAK_NEGATION = frozenset(
 # source does not".
 EN_EXPLICIT_NEGATION = frozenset({"not", "never", "no", "nobody", "nothing", "none", "neither"})
 # English phrases with a negative word and an affirmative meaning ("no matter", "not only").
-EN_NOT_NEGATION = ("no matter", "not only", "not just", "no doubt", "no wonder", "why not")
+# "Why don't you …?" suggests (〜たら？, 〜ば？, 〜てみてはどう): no negation to find in the source.
+EN_NOT_NEGATION = ("no matter", "not only", "not just", "no doubt", "no wonder", "why not",
+                   "why don't", "why don’t")  # fmt: skip

@@ -396,6 +396,10 @@ def test_negation_added_not_masked_by_kana_inside_words(source: str, target: str
         ("跡形もなくなった。", "It was razed, leaving no trace."),  # なくなった
         ("握らせるな ! ! 」と言われた", 'He said, "Don\'t let them!"'),  # prohibitive な
         ("使い勝手いいですよね。", "They are pretty versatile, aren't they."),  # tag question
+        ("営業は苦手です。", "I'm not good at sales."),  # 苦手 "not good at"
+        ("福井に久しぶりに来た。", "I haven't been to Fukui for ages."),  # 久しぶり
+        ("実家に住めば？", "Why don't you live with your parents?"),  # a suggestion
+        ("試してみてはどうだろう。", "Why don’t you try it?"),
     ],
 )
 def test_negation_added_accepts_negative_words_and_tag_questions(source: str, target: str) -> None:
