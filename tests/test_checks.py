@@ -75,6 +75,7 @@ def test_number_changed_is_critical_with_source_span() -> None:
         ("一般的に一緒に行く", "We usually go together"),  # 一般/一緒 are not numerals
         ("FINAL FANTASY6 感想", "Thoughts on Final Fantasy VI"),  # Roman numerals
         ("第2次世界大戦", "World War II"),
+        ("FW21カプセルコレクション", "Autumn/winter 2021 capsule collection"),  # a season's year
     ],
 )
 def test_numbers_accepts_faithful_renderings(source: str, target: str) -> None:

@@ -125,6 +125,8 @@ def _alternatives(value: float, before: str, after: str) -> set[float]:
             alts.add(value + era)  # 令和4年 = 2022
         elif value < 100:
             alts.update({value + 2000, value + 1900})  # 22年 = 2022
+    if value < 100 and re.search(r"(?:[A-Z]{2}|['’])$", before):
+        alts.update({value + 2000, value + 1900})  # a season's year: FW21, SS22, '21 = 2021
     return alts
 
 
