@@ -198,6 +198,10 @@ JA_NOT_NEGATION_PATTERNS = (
     r"ざるを",
     r"す(?:い|み)ません",
     r"(?:では|じゃ|んじゃ)ない(?:か|でしょうか|ですか)",
+    r"な(?:きゃ|くちゃ)",  # 帰らなきゃ "gotta go home" (the must of なければならない, cut short)
+    r"欠かせ(?:ない|ません)",  # "indispensable", "essential"
+    r"(?:なんと|何と)なく|(?:もれ|漏れ)なく|余す(?:ところ|所)なく",  # "somehow", "all", "fully"
+    r"ないか(?:な|しら|どうか)|ないものでしょうか",  # "I wonder if there's …", "whether"
 )
 # Words that carry a negation or an absence without an auxiliary ない, so an English "not"/"no"
 # may be faithful (未定 "not decided", 禁止 "not allowed", 以外 "other than", まだ "not yet").

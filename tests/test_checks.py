@@ -485,6 +485,12 @@ def test_negation_extra_beside_the_source_negation() -> None:
         ("それしか無いよね。", "That's the only way."),  # しか無い "only"
         ("間違いなくこの巻のポイントだ。", "It is surely the point of this volume."),
         ("目の見えない人を雇う", "It is like hiring a blind person."),  # blind = 見えない
+        ("来年は帰らなきゃね。", "Gotta go home next year."),  # なきゃ: must
+        ("冬に欠かせないストール", "A shawl that is essential in winter"),
+        ("「なんとなく」で返された。", 'They answered, "Just because."'),
+        ("登録でもれなく2000ポイント", "2,000 points for everyone who signs up"),
+        ("何かいい方法はないものでしょうか。", "Is there a good way?"),
+        ("喜ばれるものないかなーって", "wondering if there's something they'll like"),
     ],
 )
 def test_negation_lost_accepts_affirmative_renderings(source: str, target: str) -> None:
