@@ -366,6 +366,10 @@ def test_negation_added_is_critical_on_target_span() -> None:
     assert issue.severity == "critical" and tgt[issue.span[0] : issue.span[1]] == "not"
     assert run(negation_added, "客商売するしかないです", "There's no choice but that.") == []
     assert run(negation_added, "『鬼滅の刃』の主人公", "the hero of Kimetsu no Yaiba") == []
+    src = "おぎぬまＸのキン肉マンレビュー"  # a one-letter name before the romanised の
+    assert run(negation_added, src, "Oginuma X no Kinnikuman Review") == []
+    # "under-" is a preposition, not the negative prefix un-.
+    assert target_negations("Don't underestimate them, undertake it underwater.") == [(0, 5)]
 
 
 def test_negation_lost_not_hidden_by_wireless() -> None:

@@ -36,7 +36,7 @@ _EN_NOT_NEGATION = re.compile(r"\b(?:" + "|".join(EN_NOT_NEGATION) + r")\b", re.
 # capitalised "No" before a numeral mid-sentence ("ranked No 1").
 _NUMBER_NO = re.compile(r"\b[Nn]os?\.\s*(?=\d)|(?<=\s)No\s+(?=\d)")
 # Romanised Japanese titles: "Kimetsu no Yaiba", "Ai no Bushotai".
-_ROMAJI_NO = re.compile(r"[A-Z][a-z]+ no [A-Z]")
+_ROMAJI_NO = re.compile(r"[A-Z][a-z]* no [A-Z]")
 # Tag questions ("…, aren't they?", "…, isn't it."): a negative form asking for agreement
 # with an affirmative statement (〜ですよね), not a negation.
 _TAG_QUESTION = re.compile(
@@ -161,6 +161,8 @@ def _en_negative(word: str, explicit_only: bool) -> bool:
     if w in EN_NEGATION_WORDS:
         return True
     if w in _EN_FALSE_AFFIX:
+        return False
+    if w.startswith("under"):  # underestimate, undertake, underwater: "under", not "un-"
         return False
     return (w.startswith(("un", "non")) and len(w) > 5) or (w.endswith("less") and len(w) > 6)
 
