@@ -193,11 +193,12 @@ def drop_parens(gloss: str, replacement: str = " ") -> str:
 
 
 def romaji_key(word: str) -> str:
-    """A spelling-insensitive key for a romanised Japanese name."""
+    """A spelling-insensitive key for a romanised Japanese name: long vowels folded, and l
+    read as r (Japanese has one liquid: アリア is "Aria" in a translation, "Alia" in JMnedict)."""
     w = fold(word)
     for a, b in _LONG_VOWELS:
         w = w.replace(a, b)
-    return w
+    return w.replace("l", "r")
 
 
 def words(text: str) -> list[str]:

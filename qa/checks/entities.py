@@ -72,7 +72,7 @@ def _keys(forms: tuple[str, ...], kind: str, min_len: int = 3) -> frozenset[str]
         out |= {lexicon.romaji_key(w) for w in ws}
         for name, extra in DEMONYMS.items():
             if kind == "place" and lexicon.fold(form).strip() == name:
-                out |= extra
+                out |= {lexicon.romaji_key(e) for e in extra}
     return frozenset(out)
 
 
