@@ -158,11 +158,12 @@ def _en_negative(word: str, explicit_only: bool) -> bool:
         return True
     if explicit_only:
         return w in EN_EXPLICIT_NEGATION
-    if w in EN_NEGATION_WORDS:
-        return True
-    if w in _EN_FALSE_AFFIX:
-        return False
-    if w.startswith("under"):  # underestimate, undertake, underwater: "under", not "un-"
+    return w in EN_NEGATION_WORDS or _negative_affix(w)
+
+
+def _negative_affix(w: str) -> bool:
+    """An un-/non-/-less word (unknown, nonstop, useless), not one that only looks like it."""
+    if w in _EN_FALSE_AFFIX or w.startswith("under"):  # underestimate: "under", not "un-"
         return False
     return (w.startswith(("un", "non")) and len(w) > 5) or (w.endswith("less") and len(w) > 6)
 
@@ -272,6 +273,6 @@ def _litotes(target: str, cue: tuple[int, int], explicit: list[tuple[int, int]])
     (もたつかず "didn't become unbalanced"). Not a negative word ("not taken without payment"
     says two things)."""
     word = target[cue[0] : cue[1]].lower()
-    if cue in explicit or word in EN_NEGATION_WORDS or not _en_negative(word, False):
+    if cue in explicit or word in EN_NEGATION_WORDS or not _negative_affix(word):
         return False
     return any(_LITOTES_GAP.fullmatch(target[b : cue[0]]) for _, b in explicit if b <= cue[0])

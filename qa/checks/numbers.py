@@ -119,15 +119,17 @@ def _alternatives(value: float, before: str, after: str) -> set[float]:
         alts.add(value - 12)  # 15時 = 3 p.m., 20:00 = 8:00pm
     if after.startswith(("時", ":")) and value == 0:
         alts.add(12)  # 午後0時 = 12:31am/12 noon
-    if after.startswith("年"):
-        era = next((base for name, base in ERAS.items() if before.endswith(name)), None)
-        if era is not None:
-            alts.add(value + era)  # 令和4年 = 2022
-        elif value < 100:
-            alts.update({value + 2000, value + 1900})  # 22年 = 2022
-    if value < 100 and re.search(r"(?:[A-Z]{2}|['’])$", before):
-        alts.update({value + 2000, value + 1900})  # a season's year: FW21, SS22, '21 = 2021
+    year = after.startswith("年")
+    era = next((base for name, base in ERAS.items() if before.endswith(name)), None)
+    if year and era is not None:
+        alts.add(value + era)  # 令和4年 = 2022
+    elif value < 100 and (year or _SEASON_CODE.search(before)):
+        alts.update({value + 2000, value + 1900})  # 22年, FW21, SS22, '21 = 2021
     return alts
+
+
+# What a two-digit year follows in a season's code or an abbreviated year: FW21, SS22, '21.
+_SEASON_CODE = re.compile(r"(?:[A-Z]{2}|['’])$")
 
 
 def _owes_nothing(value: float, before: str, after: str) -> bool:
