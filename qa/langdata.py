@@ -59,6 +59,16 @@ EN_MONTHS: dict[str, int] = {
     "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
 
+# Weekdays: the kanji of 月曜日 … 日曜日 and of "10日(金)", and the English for each: its
+# name (any case, "Sundays" too) and abbreviations (as written, or in any case in brackets:
+# "(sun)"). "weekend" covers Saturday and Sunday, "weekday(s)" Monday to Friday.
+JA_WEEKDAYS = "月火水木金土日"
+EN_WEEKDAYS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Monday", ("Mon",)), ("Tuesday", ("Tue", "Tues")), ("Wednesday", ("Wed",)),
+    ("Thursday", ("Thu", "Thur", "Thurs")), ("Friday", ("Fri",)), ("Saturday", ("Sat",)),
+    ("Sunday", ("Sun",)),
+)  # fmt: skip
+
 # ------------------------------------------------------------------ gendered words
 
 # (Japanese tokens, their English words, the other gender's English words): a source that

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qa.checks.base import CHECKS
-from qa.checks.casing import lowercase_start
+from qa.checks.casing import lowercase_name, lowercase_start
 from qa.checks.doubled import doubled_words
 from qa.checks.glossary import glossary
 from qa.checks.negation import (
@@ -25,6 +25,7 @@ from qa.checks.punctuation import punctuation_final, punctuation_japanese
 from qa.checks.quotes import quotes_dropped, quotes_spacing, quotes_unbalanced
 from qa.checks.truncated import truncated
 from qa.checks.untranslated import untranslated
+from qa.checks.weekdays import source_weekdays, weekday
 from tests.helpers import run
 
 # ------------------------------------------------------------------ numbers
@@ -246,6 +247,62 @@ def test_whole_sentence_starting_in_lower_case_is_major() -> None:
 )
 def test_lower_case_start_passes_names_and_fragments(source: str, target: str) -> None:
     assert run(lowercase_start, source, target) == []
+
+
+def test_a_name_in_lower_case_is_major_and_points_at_it() -> None:
+    src = "ケンタッキー州メイフィールドで竜巻の被害を受けた。"  # WMT22-like
+    [issue] = run(lowercase_name, src, "A tornado hit Mayfield, kentucky.")
+    assert issue.severity == "major" and issue.span == (24, 32)
+    assert '"kentucky"' in issue.message and '"Kentucky"' in issue.message
+    found = run(lowercase_name, "スウェーデン人の18歳です", "He's a swedish 18 year old on sunday.")
+    assert [i.span for i in found] == [(7, 14), (30, 36)]
+    assert run(lowercase_name, src, "A tornado hit Mayfield, Kentucky.") == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("中国の陶磁器", "china from China"),  # china is also a word (porcelain)
+        ("火星", "he mars the view"),  # a form of "mar"
+        ("redditを使う", "I use reddit"),  # not WordNet's; and as the source writes it
+        ("kentuckyのサイト", "the kentucky site"),  # the source writes it so
+        ("タグ", "#sunday @tokyo kentucky.gov /sunday/ sunday-best"),  # tags, handles, paths
+    ],
+)
+def test_lower_case_name_passes_words_tags_and_the_sources_spelling(
+    source: str, target: str
+) -> None:
+    assert run(lowercase_name, source, target) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "days"),
+    [
+        ("2019/3/24(日) 23:59まで。", [6]),
+        ("現地時間の10日 (金) 夜から11日 (土) にかけて", [4, 5]),  # WMT22
+        ("1日（土・祝）開催", [5]),
+        ("月曜から金曜日まで営業", [0, 4]),
+        ("日曜大工が趣味です", []),  # "do-it-yourself", no Sunday
+        ("トヨタ（日）の新車", []),  # no date before the bracket
+    ],
+)
+def test_source_weekdays(source: str, days: list[int]) -> None:
+    assert [d for d, _ in source_weekdays(source)] == days
+
+
+def test_a_weekday_missing_or_changed_is_major_on_the_source_side() -> None:
+    src = "2019/3/24(日) 23:59まで。"
+    [issue] = run(weekday, src, "Until 23:59 on that day, 3/24/2019.")
+    assert issue.severity == "major" and issue.side == "source" and issue.span == (10, 11)
+    assert "Sunday" in issue.message
+    [issue] = run(weekday, "毎週月曜日に更新", "Updated every Tuesday.")
+    assert "Monday" in issue.message and "it says Tuesday" in issue.message
+    for ok in ("Until 23:59 on Sunday, March 24, 2019.", "Until 3/24 (Sun) 23:59.",
+               "Until 3/24 (sun) 23:59.", "Until 23:59 on Sundays."):  # fmt: skip
+        assert run(weekday, src, ok) == []
+    assert run(weekday, "1日（土・祝）開催", "Held on the 1st (weekend and holiday)") == []
+    assert run(weekday, "月曜から金曜まで", "On weekdays") == []
+    assert len(run(weekday, "月曜から金曜まで", "At the weekend")) == 2
 
 
 def test_japanese_punctuation_in_english() -> None:

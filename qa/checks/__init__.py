@@ -30,6 +30,7 @@ MODULES = (  # registry order = the order of findings in a segment
     "truncated",
     "units",
     "untranslated",
+    "weekdays",
 )
 
 __all__ = ["CHECKS", "CheckInfo", "Context", "Finding", "load", "register"]

@@ -1,16 +1,26 @@
-"""Capitalisation: the translation of a whole sentence starts with a capital letter.
+"""Capitalisation: the translation of a whole sentence starts with a capital letter, and names
+keep theirs.
 
 A lower-case start ("the size of one rash is growing") is what a lower-cased sentence or a
 lost first capital looks like; it is only reported when both sides are whole sentences (the
 source and the target end like one), so UI strings ("open file") and fragments that
 continue the line before pass. A first word with a capital or digit inside it is a name
 (iOS, xVASynth, eBay) and passes too.
+
+A name in lower case ("the tornado hit kentucky", "a swedish student") is what a lower-cased
+sentence leaves in the middle of a line, where the first letter may be fine. The names are those
+WordNet writes only with a capital and whose lower case is no English word
+(`qa/data/wordnet_names.txt`, built by `bench/wordnet_antonyms.py`: Kentucky, Sunday, Swedish,
+not China/china or Mars/mars). A word joined to @, #, /, a dot or a hyphen (a handle, a tag, a
+file or web address) passes, as does one the source itself writes in Latin letters.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
+from importlib import resources
 
 from qa.checks.base import Context, Finding, register
 from qa.checks.punctuation import final_mark
@@ -18,6 +28,8 @@ from qa.model import Segment
 
 # The first word after opening quotes and brackets.
 _FIRST_WORD = re.compile(r"^[\s\"'“‘(\[「『]*([A-Za-z][\w'’-]*)")
+# A lower-case word standing alone: not part of a handle, tag, path, address or file name.
+_LOWER_WORD = re.compile(r"(?<![\w@#/.\-])[a-z]+(?![\w@/\-]|\.\w)")
 
 
 @register("lowercase_start", "major", "A whole sentence's translation starts in lower case")
@@ -36,3 +48,21 @@ def lowercase_start(seg: Segment, ctx: Context) -> Iterator[Finding]:
         f'the target starts with "{word}" in lower case, the source is a whole sentence',
         span=m.span(1),
     )
+
+
+@register("lowercase_name", "major", "A name is written in lower case")
+def lowercase_name(seg: Segment, ctx: Context) -> Iterator[Finding]:
+    if not seg.source or not seg.target:
+        return
+    source = seg.source.lower()
+    for m in _LOWER_WORD.finditer(seg.target):
+        name = _names().get(m.group())
+        if name and m.group() not in source:
+            yield Finding(f'"{m.group()}" is a name, written "{name}"', span=m.span())
+
+
+@cache
+def _names() -> dict[str, str]:
+    """Lower case → the name as WordNet writes it."""
+    text = resources.files("qa.data").joinpath("wordnet_names.txt").read_text(encoding="utf-8")
+    return {n.lower(): n for n in text.split()}

@@ -1,0 +1,65 @@
+"""Weekdays: a day of the week the source names is in the translation ("12/24(日)" → "Sunday,
+December 24", not "that day" or "Monday").
+
+The source's weekdays are those of 月曜日 … 日曜(日) (not 日曜大工, "DIY") and the bracketed
+day after a date: "10日(金)", "3/24(日)", "(土・祝)", "(土日)". The translation has one where
+it writes the day's name (in any case; "Sundays"), its abbreviation ("Sun", or "(sun)" in
+brackets), "weekend" for Saturday or Sunday, or "weekday(s)" for Monday to Friday. On the
+2,008 WMT22 sources 18 name a weekday; the references miss one in 2 (one drops both days of
+"9日(木)と10日(金)").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from qa.checks.base import Context, Finding, register
+from qa.langdata import EN_WEEKDAYS, JA_WEEKDAYS
+from qa.model import Segment
+
+_DAY = f"[{JA_WEEKDAYS}]"
+# 金曜日, 日曜: the kanji before 曜 (not 日曜大工, do-it-yourself).
+_NAMED = re.compile(f"({_DAY})曜(?!大工)")
+# A bracket of weekdays right after a date's digit or 日: 10日(金), 3/24(日), 1日（土・祝）.
+_BRACKET = re.compile(f"(?<=[0-9０-９日])\\s*[(（]((?:{_DAY}|祝日?|休日|[・･/／、,〜~\\s-])+)[)）]")
+
+
+def source_weekdays(text: str) -> list[tuple[int, tuple[int, int]]]:
+    """(weekday 0-6 from Monday, the kanji's span) for each weekday the source names."""
+    found = [(m.group(1), m.start(1)) for m in _NAMED.finditer(text)]
+    for m in _BRACKET.finditer(text):
+        found += [(ch, m.start(1) + i) for i, ch in enumerate(m.group(1)) if ch in JA_WEEKDAYS]
+    return sorted((JA_WEEKDAYS.index(ch), (at, at + 1)) for ch, at in found)
+
+
+def says_weekday(english: str, day: int) -> bool:
+    name, abbreviations = EN_WEEKDAYS[day]
+    if re.search(f"\\b{name}s?\\b", english, re.I):
+        return True
+    if any(re.search(f"\\b{a}\\b", english) for a in abbreviations):
+        return True
+    if any(re.search(f"[(（]{a}\\.?[)）]", english, re.I) for a in abbreviations):
+        return True
+    general = r"\bweekends?\b" if day >= 5 else r"\bweekdays?\b"
+    return re.search(general, english, re.I) is not None
+
+
+@register("weekday", "major", "A weekday of the source is not in the translation")
+def weekday(seg: Segment, ctx: Context) -> Iterator[Finding]:
+    if not seg.source or not seg.target:
+        return
+    reported = set()
+    for day, span in source_weekdays(seg.source):
+        if day in reported or says_weekday(seg.target, day):
+            continue
+        reported.add(day)
+        others = [
+            n for d, (n, _) in enumerate(EN_WEEKDAYS) if d != day and says_weekday(seg.target, d)
+        ]
+        said = f"; it says {', '.join(others)}" if others else ""
+        yield Finding(
+            f"weekday {JA_WEEKDAYS[day]} ({EN_WEEKDAYS[day][0]}) not in the translation{said}",
+            span=span,
+            side="source",
+        )
