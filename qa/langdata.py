@@ -179,6 +179,15 @@ FINAL_PUNCT: dict[str, str] = {
     "！": "exclaim", "!": "exclaim",
 }  # fmt: skip
 
+# A question asked with the particle か and no question mark: "気にしますか", "ありませんか。".
+# Not のか (often realising: "台に乗ってるのか" = "ah, they're on it") nor a rhetorical
+# "ではないでしょうか" / "じゃないですか" (= "surely …", rendered as statements).
+JA_QUESTION_ENDINGS = ("ですか", "ますか", "ませんか", "ましたか", "でしたか", "でしょうか",
+                       "のですか", "んですか", "だろうか", "ましょうか")  # fmt: skip
+JA_RHETORICAL_BEFORE = ("ではない", "じゃない", "のではない", "んじゃない")
+# A target that says it wonders renders a でしょうか question faithfully ("I wonder why.").
+EN_WONDERING = ("wonder",)
+
 # ------------------------------------------------------------------ doubled words
 
 # Word pairs that are grammatical when doubled ("I had had enough", "bye bye").

@@ -228,6 +228,42 @@ def test_lost_question_mark_is_major() -> None:
     assert run(punctuation_final, "かも ! ?", "Could it be?!") == []
 
 
+@pytest.mark.parametrize(
+    ("source", "question", "statement"),
+    [  # WMT22 sources that ask with か and no question mark
+        ("冬に欠かせないストールですが、首もとで布がもたつくときがありませんか。",
+         "Do you ever find your shawl bunching up at the neck?",
+         "There are times when the cloth bunches up at the neck."),
+        ("この髪の毛のリボンの所の黒い塗装剥げは気にしますか",
+         "Would the peeling black paint on the ribbon bother you?",
+         "The black paint peeling at the ribbon bothers you."),
+        ("それ以前に李さんは自然保護に関する興味を持っていなかったのですか。",
+         "Were you not interested in conservation before that?",
+         "You were not interested in conservation before that."),
+    ],
+)  # fmt: skip
+def test_a_question_asked_with_ka_must_stay_a_question(
+    source: str, question: str, statement: str
+) -> None:
+    [issue] = run(punctuation_final, source, statement)
+    assert issue.severity == "major" and "(…か)" in issue.message
+    assert issue.span == (len(statement) - 1, len(statement))
+    assert run(punctuation_final, source, question) == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("ああ、台に乗ってるのか", "Ah, they're on the dohyō."),  # のか: realising
+        ("同じではないでしょうか", "It is the same."),  # rhetorical
+        ("何故でしょうか。", "I wonder why."),  # wondering renders でしょうか
+        ("すごいですね。", "That's great."),
+    ],
+)
+def test_ka_endings_that_do_not_ask(source: str, target: str) -> None:
+    assert run(punctuation_final, source, target) == []
+
+
 def test_whole_sentence_starting_in_lower_case_is_major() -> None:
     src = "日に日に大きくなっています。"
     [issue] = run(lowercase_start, src, "the rash is getting bigger every day.")
