@@ -69,6 +69,32 @@ EN_WEEKDAYS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Sunday", ("Sun",)),
 )  # fmt: skip
 
+# Days, weeks, months and years counted from now: (Japanese words, English pattern) for the
+# one before, this one and the one after. A translation that says only another of the three
+# ("yesterday" for 明日) has turned the date around.
+RELATIVE_DATES: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
+    "day": (
+        (("昨日", "きのう", "前日"), r"\byesterday\b|\bday before\b|\bprevious day\b"),
+        (("今日", "きょう", "本日"), r"\btoday\b|\btonight\b"),
+        (("明日", "あした", "あす", "翌日"), r"\btomorrow\b|\bnext day\b|\bfollowing day\b"),
+    ),
+    "week": (
+        (("先週", "前週"), r"\blast week\b|\bprevious week\b|\bweek before\b"),
+        (("今週",), r"\bthis week\b"),
+        (("来週", "翌週"), r"\bnext week\b|\bfollowing week\b|\bcoming week\b"),
+    ),
+    "month": (
+        (("先月", "前月"), r"\blast month\b|\bprevious month\b|\bmonth before\b"),
+        (("今月",), r"\bthis month\b"),
+        (("来月", "翌月"), r"\bnext month\b|\bfollowing month\b|\bcoming month\b"),
+    ),
+    "year": (
+        (("昨年", "去年", "前年"), r"\blast year\b|\bprevious year\b|\byear before\b"),
+        (("今年", "本年"), r"\bthis year\b"),
+        (("来年", "翌年"), r"\bnext year\b|\bfollowing year\b|\bcoming year\b"),
+    ),
+}
+
 # ------------------------------------------------------------------ gendered words
 
 # (Japanese tokens, their English words, the other gender's English words): a source that

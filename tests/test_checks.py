@@ -11,6 +11,7 @@ import pytest
 
 from qa.checks.base import CHECKS
 from qa.checks.casing import lowercase_name, lowercase_start
+from qa.checks.dates import relative_date, source_weekdays, weekday
 from qa.checks.doubled import doubled_words
 from qa.checks.glossary import glossary
 from qa.checks.negation import (
@@ -25,7 +26,6 @@ from qa.checks.punctuation import punctuation_final, punctuation_japanese
 from qa.checks.quotes import quotes_dropped, quotes_spacing, quotes_unbalanced
 from qa.checks.truncated import truncated
 from qa.checks.untranslated import untranslated
-from qa.checks.weekdays import source_weekdays, weekday
 from tests.helpers import run
 
 # ------------------------------------------------------------------ numbers
@@ -339,6 +339,20 @@ def test_a_weekday_missing_or_changed_is_major_on_the_source_side() -> None:
     assert run(weekday, "1日（土・祝）開催", "Held on the 1st (weekend and holiday)") == []
     assert run(weekday, "月曜から金曜まで", "On weekdays") == []
     assert len(run(weekday, "月曜から金曜まで", "At the weekend")) == 2
+
+
+def test_a_relative_date_turned_around_is_major_and_points_at_it() -> None:
+    src = "明日の午後に発表される予定です。"
+    [issue] = run(relative_date, src, "It was announced yesterday afternoon.")
+    assert issue.severity == "major" and issue.span == (17, 26)
+    assert "明日" in issue.message and "'yesterday'" in issue.message
+    [issue] = run(relative_date, "来年開催されます", "It will be held last year.")
+    assert issue.span == (16, 25)
+    assert run(relative_date, src, "It will be announced tomorrow afternoon.") == []
+    assert run(relative_date, src, "It will be announced in the afternoon.") == []  # dropped
+    # the source names both; the translation keeps one of them
+    assert run(relative_date, "昨日と今日", "yesterday and today") == []
+    assert run(relative_date, "昨日と明日", "yesterday") == []
 
 
 def test_japanese_punctuation_in_english() -> None:

@@ -14,6 +14,7 @@ MODULES = (  # registry order = the order of findings in a segment
     "added_sentence",
     "alignment",
     "casing",
+    "dates",
     "doubled",
     "entities",
     "gender",
@@ -30,7 +31,6 @@ MODULES = (  # registry order = the order of findings in a segment
     "truncated",
     "units",
     "untranslated",
-    "weekdays",
 )
 
 __all__ = ["CHECKS", "CheckInfo", "Context", "Finding", "load", "register"]

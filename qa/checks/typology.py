@@ -16,6 +16,7 @@ MQM: dict[str, str] = {
     "numbers_added": "accuracy/mistranslation",
     "units": "accuracy/mistranslation",
     "weekday": "accuracy/mistranslation",
+    "relative_date": "accuracy/mistranslation",
     "gender": "accuracy/mistranslation",
     "entity": "accuracy/mistranslation",
     "negation_lost": "accuracy/mistranslation",

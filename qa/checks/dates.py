@@ -1,4 +1,6 @@
-"""Weekdays: a day of the week the source names is in the translation ("12/24(日)" → "Sunday,
+"""Dates the source names relative to a week or to now.
+
+`weekday`: a day of the week the source names is in the translation ("12/24(日)" → "Sunday,
 December 24", not "that day" or "Monday").
 
 The source's weekdays are those of 月曜日 … 日曜(日) (not 日曜大工, "DIY") and the bracketed
@@ -7,6 +9,12 @@ it writes the day's name (in any case; "Sundays"), its abbreviation ("Sun", or "
 brackets), "weekend" for Saturday or Sunday, or "weekday(s)" for Monday to Friday. On the
 2,008 WMT22 sources 18 name a weekday; the references miss one in 2 (one drops both days of
 "9日(木)と10日(金)").
+
+`relative_date`: a day, week, month or year counted from now that the translation turns
+around: 明日 as "yesterday", 来年 as "last year" (`qa/langdata.py`, RELATIVE_DATES). Only a
+contradiction is reported — the translation says another of the three and not the source's —
+as a dropped 今日 is often a fair rendering. It fires on none of the 2,008 WMT22 references
+nor any of the 14 systems' outputs: a rare error of MT, and a grave one where it happens.
 """
 
 from __future__ import annotations
@@ -15,7 +23,7 @@ import re
 from collections.abc import Iterator
 
 from qa.checks.base import Context, Finding, register
-from qa.langdata import EN_WEEKDAYS, JA_WEEKDAYS
+from qa.langdata import EN_WEEKDAYS, JA_WEEKDAYS, RELATIVE_DATES
 from qa.model import Segment
 
 _DAY = f"[{JA_WEEKDAYS}]"
@@ -63,3 +71,20 @@ def weekday(seg: Segment, ctx: Context) -> Iterator[Finding]:
             span=span,
             side="source",
         )
+
+
+@register("relative_date", "major", "A date relative to now is turned around")
+def relative_date(seg: Segment, ctx: Context) -> Iterator[Finding]:
+    if not seg.source or not seg.target:
+        return
+    for forms in RELATIVE_DATES.values():
+        named = [i for i, (ja, _) in enumerate(forms) if any(w in seg.source for w in ja)]
+        said = {i: re.search(en, seg.target, re.I) for i, (_, en) in enumerate(forms)}
+        if not named or any(said[i] for i in named):
+            continue
+        for m in said.values():
+            if m is not None:
+                source = next(w for w in forms[named[0]][0] if w in seg.source)
+                yield Finding(
+                    f"the source says {source}, the translation {m.group()!r}", span=m.span()
+                )
