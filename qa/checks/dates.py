@@ -5,8 +5,8 @@ December 24", not "that day" or "Monday").
 
 The source's weekdays are those of 月曜日 … 日曜(日) (not 日曜大工, "DIY") and the bracketed
 day after a date: "10日(金)", "3/24(日)", "(土・祝)", "(土日)". The translation has one where
-it writes the day's name (in any case; "Sundays"), its abbreviation ("Sun", or "(sun)" in
-brackets), "weekend" for Saturday or Sunday, or "weekday(s)" for Monday to Friday. On the
+it writes the day's name (in any case; "Sundays"), its abbreviation ("Sun", "SUN", or
+"(sun)" in brackets), "weekend" for Saturday or Sunday, or "weekday(s)" for Monday to Friday. On the
 2,008 WMT22 sources 18 name a weekday; the references miss one in 2 (one drops both days of
 "9日(木)と10日(金)").
 
@@ -45,7 +45,7 @@ def says_weekday(english: str, day: int) -> bool:
     name, abbreviations = EN_WEEKDAYS[day]
     if re.search(f"\\b{name}s?\\b", english, re.I):
         return True
-    if any(re.search(f"\\b{a}\\b", english) for a in abbreviations):
+    if any(re.search(f"\\b(?:{a}|{a.upper()})\\b", english) for a in abbreviations):
         return True
     if any(re.search(f"[(（]{a}\\.?[)）]", english, re.I) for a in abbreviations):
         return True
