@@ -636,18 +636,22 @@ def test_negation_extra_reads_a_negated_un_word_as_one_negation() -> None:
 # ------------------------------------------------------------------ all checks
 
 
-ODD = [None, "", "   ", "\x00", "。", "「", "）", "1,", "〇〇", "'", '"', "n't", "#Product1#"]
+ODD = [None, "", "   ", "\x00", "。", "「", "）", "1,", "〇〇", "'", '"', "n't", "#Product1#",
+       "1(日)", "（土・）", "曜", "明日", "kentucky.", "sunday-"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", ["numbers", "numbers_added", "quotes_unbalanced",
                                   "quotes_spacing", "quotes_dropped", "doubled_words",
                                   "punctuation_final", "punctuation_japanese", "glossary",
-                                  "negation_lost", "negation_added"])  # fmt: skip
+                                  "negation_lost", "negation_added", "weekday", "relative_date",
+                                  "lowercase_name", "lowercase_start"])  # fmt: skip
 def test_checks_survive_odd_text(name: str) -> None:
     for s in ODD:
         for t in ODD:
             for issue in run(name, s, t, glossary={"「": "x"}):
                 assert issue.severity in CHECKS[name].severities
+                text = (s if issue.side == "source" else t) or ""
+                assert issue.span is None or 0 <= issue.span[0] <= issue.span[1] <= len(text)
 
 
 def test_registered_severities() -> None:
