@@ -85,6 +85,13 @@ def relative_date(seg: Segment, ctx: Context) -> Iterator[Finding]:
         for m in said.values():
             if m is not None:
                 source = next(w for w in forms[named[0]][0] if w in seg.source)
+                meant = _plain(forms[named[0]][1])
                 yield Finding(
-                    f"the source says {source}, the translation {m.group()!r}", span=m.span()
+                    f"the source says {source} ({meant}), the translation {m.group()!r}",
+                    span=m.span(),
                 )
+
+
+def _plain(pattern: str) -> str:
+    """The first English wording of a RELATIVE_DATES pattern: "tomorrow", "last year"."""
+    return pattern.split("|")[0].replace("\\b", "")
