@@ -293,6 +293,7 @@ def test_a_name_in_lower_case_is_major_and_points_at_it() -> None:
     found = run(lowercase_name, "スウェーデン人の18歳です", "He's a swedish 18 year old on sunday.")
     assert [i.span for i in found] == [(7, 14), (30, 36)]
     assert run(lowercase_name, src, "A tornado hit Mayfield, Kentucky.") == []
+    assert len(run(lowercase_name, "Kentucky州のサイト", "the kentucky site")) == 1
 
 
 @pytest.mark.parametrize(

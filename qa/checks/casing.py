@@ -12,7 +12,7 @@ sentence leaves in the middle of a line, where the first letter may be fine. The
 WordNet writes only with a capital and whose lower case is no English word
 (`qa/data/wordnet_names.txt`, built by `bench/wordnet_antonyms.py`: Kentucky, Sunday, Swedish,
 not China/china or Mars/mars). A word joined to @, #, /, a dot or a hyphen (a handle, a tag, a
-file or web address) passes, as does one the source itself writes in Latin letters.
+file or web address) passes, as does one the source itself writes so in Latin letters.
 """
 
 from __future__ import annotations
@@ -54,10 +54,9 @@ def lowercase_start(seg: Segment, ctx: Context) -> Iterator[Finding]:
 def lowercase_name(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not seg.source or not seg.target:
         return
-    source = seg.source.lower()
     for m in _LOWER_WORD.finditer(seg.target):
         name = _names().get(m.group())
-        if name and m.group() not in source:
+        if name and m.group() not in seg.source:  # as the source writes it: "redditで"
             yield Finding(f'"{m.group()}" is a name, written "{name}"', span=m.span())
 
 
