@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qa.checks.base import CHECKS
-from qa.checks.casing import lowercase_name, lowercase_start
+from qa.checks.casing import lowercase_i, lowercase_name, lowercase_start
 from qa.checks.dates import relative_date, source_weekdays, weekday
 from qa.checks.doubled import doubled_words
 from qa.checks.glossary import glossary
@@ -310,6 +310,19 @@ def test_lower_case_name_passes_words_tags_and_the_sources_spelling(
     source: str, target: str
 ) -> None:
     assert run(lowercase_name, source, target) == []
+
+
+def test_the_pronoun_i_in_lower_case_is_major() -> None:
+    src = "ついにマイナンバーを手に入れた。"  # WMT22 (Online-G's rendering)
+    target = "i finally got my number, and i'm happy so i think i'll keep it."
+    found = run(lowercase_i, src, target)
+    assert [i.span for i in found] == [(0, 1), (29, 30), (42, 43), (50, 51)]
+    assert all(i.severity == "major" for i in found)
+    assert run(lowercase_i, src, "I finally got my number, and I'm happy.") == []
+    for ok in ("see (i) and (ii)", "the i-th item", "i.e. my number", "Wi-Fi at the hotel",
+               "item i.", "pi is 3.14"):  # fmt: skip
+        assert run(lowercase_i, src, ok) == [], ok
+    assert run(lowercase_i, "i は虚数単位", "i is the imaginary unit") == []  # the source's i
 
 
 @pytest.mark.parametrize(
@@ -645,7 +658,7 @@ ODD = [None, "", "   ", "\x00", "。", "「", "）", "1,", "〇〇", "'", '"', "
                                   "quotes_spacing", "quotes_dropped", "doubled_words",
                                   "punctuation_final", "punctuation_japanese", "glossary",
                                   "negation_lost", "negation_added", "weekday", "relative_date",
-                                  "lowercase_name", "lowercase_start"])  # fmt: skip
+                                  "lowercase_name", "lowercase_start", "lowercase_i"])  # fmt: skip
 def test_checks_survive_odd_text(name: str) -> None:
     for s in ODD:
         for t in ODD:

@@ -1,5 +1,5 @@
-"""Capitalisation: the translation of a whole sentence starts with a capital letter, and names
-keep theirs.
+"""Capitalisation: the translation of a whole sentence starts with a capital letter, names keep
+theirs, and so does the pronoun I.
 
 A lower-case start ("the size of one rash is growing") is what a lower-cased sentence or a
 lost first capital looks like; it is only reported when both sides are whole sentences (the
@@ -13,6 +13,9 @@ WordNet writes only with a capital and whose lower case is no English word
 (`qa/data/wordnet_names.txt`, built by `bench/wordnet_antonyms.py`: Kentucky, Sunday, Swedish,
 not China/china or Mars/mars). A word joined to @, #, /, a dot or a hyphen (a handle, a tag, a
 file or web address) passes, as does one the source itself writes so in Latin letters.
+
+The pronoun in lower case ("i think", "i'm", "so i was") is no reference's on WMT22 and 137
+of 28,112 system outputs' (Online-G's chat-style output 61 times).
 """
 
 from __future__ import annotations
@@ -30,6 +33,10 @@ from qa.model import Segment
 _FIRST_WORD = re.compile(r"^[\s\"'“‘(\[「『]*([A-Za-z][\w'’-]*)")
 # A lower-case word standing alone: not part of a handle, tag, path, address or file name.
 _LOWER_WORD = re.compile(r"(?<![\w@#/.\-])[a-z]+(?![\w@/\-]|\.\w)")
+# "i" as the pronoun: before 'm/'ve/'ll/'d or a lower-case word; not "i.e.", "(i)", "i-th".
+_LOWER_I = re.compile(r"(?<![\w.'’@#/(\-])i(?=['’](?:m|ve|ll|d)\b|\s+[a-z])")
+# A Latin "i" of its own in the source (a list item, a variable) excuses one in the target.
+_SOURCE_I = re.compile(r"(?<![A-Za-z])i(?![A-Za-z])")
 
 
 @register("lowercase_start", "major", "A whole sentence's translation starts in lower case")
@@ -65,3 +72,11 @@ def _names() -> dict[str, str]:
     """Lower case → the name as WordNet writes it."""
     text = resources.files("qa.data").joinpath("wordnet_names.txt").read_text(encoding="utf-8")
     return {n.lower(): n for n in text.split()}
+
+
+@register("lowercase_i", "major", "The pronoun I is written in lower case")
+def lowercase_i(seg: Segment, ctx: Context) -> Iterator[Finding]:
+    if not seg.source or not seg.target or _SOURCE_I.search(seg.source):
+        return
+    for m in _LOWER_I.finditer(seg.target):
+        yield Finding('the pronoun "I" in lower case', span=m.span())

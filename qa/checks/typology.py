@@ -29,6 +29,7 @@ MQM: dict[str, str] = {
     "doubled_words": "fluency/grammar",
     "lowercase_start": "fluency/spelling",
     "lowercase_name": "fluency/spelling",
+    "lowercase_i": "fluency/spelling",
     "quotes_unbalanced": "fluency/punctuation",
     "quotes_spacing": "fluency/punctuation",
     "quotes_dropped": "fluency/punctuation",
