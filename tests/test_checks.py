@@ -22,6 +22,7 @@ from qa.checks.negation import (
     target_negations,
 )
 from qa.checks.numbers import numbers, numbers_added, parse_japanese_number
+from qa.checks.placeholders import placeholder
 from qa.checks.punctuation import punctuation_final, punctuation_japanese
 from qa.checks.quotes import quotes_dropped, quotes_spacing, quotes_unbalanced
 from qa.checks.truncated import truncated
@@ -323,6 +324,41 @@ def test_the_pronoun_i_in_lower_case_is_major() -> None:
                "item i.", "pi is 3.14"):  # fmt: skip
         assert run(lowercase_i, src, ok) == [], ok
     assert run(lowercase_i, "i は虚数単位", "i is the imaginary unit") == []  # the source's i
+
+
+@pytest.mark.parametrize(
+    ("source", "target", "severity", "span"),
+    [
+        ("詳しくは https://example.com/a?b=1 をご覧ください。", "See the site.", "major", (5, 30)),
+        ("お問い合わせは info@example.co.jp まで", "Contact us.", "major", (8, 26)),
+        ("#Product1#の新作が登場", "New items from the brand", "major", (0, 10)),
+        ("#Product1#の新作が登場", "New items from # Product1 #", "minor", (0, 10)),  # WMT22
+        ("{0}件のファイルを削除しますか？", "Delete the files?", "major", (0, 3)),
+        ("%1$d件", "%d items", "major", (0, 4)),
+        ("@yamada_t さんの投稿", "A post by Yamada", "major", (0, 9)),
+        ("#tokyo の写真", "Photos tagged #Tokyo", "minor", (0, 6)),
+    ],
+)
+def test_a_placeholder_address_or_tag_not_copied_as_it_is(
+    source: str, target: str, severity: str, span: tuple[int, int]
+) -> None:
+    [issue] = run(placeholder, source, target)
+    assert issue.severity == severity and issue.side == "source" and issue.span == span
+    assert source[span[0] : span[1]] in issue.message
+
+
+def test_placeholders_copied_as_they_are_pass_and_count() -> None:
+    assert (
+        run(placeholder, "詳しくは https://example.com/abc を。", "See https://example.com/abc.")
+        == []
+    )
+    assert run(placeholder, "%s さん", "Hello, %s") == []
+    assert run(placeholder, "ｗｗｗ笑 #東京", "lol #Tokyo") == []  # laughter; a Japanese tag
+    # twice in the source, once in the target: the second one is missing
+    [issue] = run(placeholder, "#Product1#と#Product1#", "#Product1# and the other one")
+    assert issue.span == (11, 21)
+    # the entity check no longer reports the pieces of an address
+    assert run("entity", "詳しくは https://example.com/abc をご覧ください。", "See the site.") == []
 
 
 @pytest.mark.parametrize(
@@ -651,14 +687,16 @@ def test_negation_extra_reads_a_negated_un_word_as_one_negation() -> None:
 
 
 ODD = [None, "", "   ", "\x00", "。", "「", "）", "1,", "〇〇", "'", '"', "n't", "#Product1#",
-       "1(日)", "（土・）", "曜", "明日", "kentucky.", "sunday-"]  # fmt: skip
+       "1(日)", "（土・）", "曜", "明日", "kentucky.", "sunday-", "#a#", "@", "www.", "{}",
+       "a@b.c"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", ["numbers", "numbers_added", "quotes_unbalanced",
                                   "quotes_spacing", "quotes_dropped", "doubled_words",
                                   "punctuation_final", "punctuation_japanese", "glossary",
                                   "negation_lost", "negation_added", "weekday", "relative_date",
-                                  "lowercase_name", "lowercase_start", "lowercase_i"])  # fmt: skip
+                                  "lowercase_name", "lowercase_start", "lowercase_i",
+                                  "placeholder"])  # fmt: skip
 def test_checks_survive_odd_text(name: str) -> None:
     for s in ODD:
         for t in ODD:

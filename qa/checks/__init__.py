@@ -25,6 +25,7 @@ MODULES = (  # registry order = the order of findings in a segment
     "negation",
     "numbers",
     "oversized",
+    "placeholders",
     "punctuation",
     "quotes",
     "terms",

@@ -18,6 +18,7 @@ from difflib import SequenceMatcher
 
 from qa import lexicon
 from qa.checks.base import Context, Finding, RunState, register
+from qa.checks.placeholders import placeholders
 from qa.model import Segment
 from qa.signals.dictionary import DEMONYMS, PREFIX
 
@@ -151,11 +152,15 @@ _LATIN_WORD = re.compile(r"(?<![A-Za-z0-9#])[A-Za-z]{3,}(?![A-Za-z0-9#])")
 
 def latin_words(source: str) -> list[Entity]:
     """Latin-script words of `source` (not acronyms, not the laughter "www"), which the
-    target must contain."""
+    target must contain; not the pieces of an address or handle, which the `placeholder`
+    check reports whole."""
+    inside = [m.span() for m in placeholders(source)]
     return [
         Entity(m.group(), m.start(), m.end(), "latin", (m.group(),), frozenset())
         for m in _LATIN_WORD.finditer(source)
-        if not m.group().isupper() and len(set(m.group().lower())) > 1
+        if not m.group().isupper()
+        and len(set(m.group().lower())) > 1
+        and not any(a <= m.start() < b for a, b in inside)
     ]
 
 

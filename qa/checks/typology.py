@@ -26,6 +26,7 @@ MQM: dict[str, str] = {
     "lm_contrast": "accuracy/mistranslation",
     "lm_span": "accuracy/mistranslation",
     "glossary": "terminology/wrong-term",
+    "placeholder": "design/markup",
     "doubled_words": "fluency/grammar",
     "lowercase_start": "fluency/spelling",
     "lowercase_name": "fluency/spelling",
