@@ -357,6 +357,11 @@ def test_placeholders_copied_as_they_are_pass_and_count() -> None:
     # twice in the source, once in the target: the second one is missing
     [issue] = run(placeholder, "#Product1#と#Product1#", "#Product1# and the other one")
     assert issue.span == (11, 21)
+    # ASCII only: a Japanese word glued to an address or an e-mail is not part of it
+    src = "連絡はtaro@example.comまで、詳細はhttps://example.com/aをご覧ください{笑}"
+    assert run(placeholder, src, "Write to taro@example.com; see https://example.com/a (lol)") == []
+    [issue] = run(placeholder, "#東京と#tokyo", "#Tokyo and Tokyo")
+    assert issue.span == (4, 10) and issue.severity == "minor"
     # the entity check no longer reports the pieces of an address
     assert run("entity", "詳しくは https://example.com/abc をご覧ください。", "See the site.") == []
 

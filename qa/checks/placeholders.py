@@ -18,13 +18,15 @@ from collections.abc import Iterator
 from qa.checks.base import Context, Finding, register
 from qa.model import Segment
 
-_END = r"[^\s<>\"'）)」』\]]"  # an address runs to a space, a quote or a closing bracket
+# ASCII only: a Japanese word glued to an address ("詳細はhttps://…をご覧") is not part of it.
+_URL_CHAR = r"[A-Za-z0-9\-._~:/?#\[\]@!$&*+,;=%]"
 PLACEHOLDER = re.compile(
-    rf"(?P<address>(?:https?://|www\.){_END}*[^\s<>\"'）)」』\].,。、!?！？])"
-    r"|(?P<email>[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
-    r"|(?P<variable>#[A-Za-z]\w*#|%(?:\d+\$)?[sdif]|\{\{?\w*\}?\}|\$\{\w+\})"
-    r"|(?P<handle>(?<![\w@])@[A-Za-z0-9_]{2,})"
-    r"|(?P<hashtag>(?<![\w#&])#[A-Za-z][A-Za-z0-9_]+(?![#\w]))"
+    rf"(?P<address>(?:https?://|www\.){_URL_CHAR}*[A-Za-z0-9/\-_~#=&%])"
+    r"|(?P<email>(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
+    r"|(?P<variable>#[A-Za-z][A-Za-z0-9_]*#|%(?:\d+\$)?[sdif]|\{\{?[A-Za-z0-9_]*\}?\}"
+    r"|\$\{[A-Za-z0-9_]+\})"
+    r"|(?P<handle>(?<![A-Za-z0-9_@])@[A-Za-z0-9_]{2,})"
+    r"|(?P<hashtag>(?<![A-Za-z0-9_#&])#[A-Za-z][A-Za-z0-9_]+(?![#A-Za-z0-9_]))"
 )
 _WHAT = {"address": "web address", "email": "e-mail address", "variable": "placeholder",
          "handle": "handle", "hashtag": "hashtag"}  # fmt: skip
