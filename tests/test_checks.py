@@ -334,6 +334,7 @@ def test_the_pronoun_i_in_lower_case_is_major() -> None:
         ("#Product1#の新作が登場", "New items from the brand", "major", (0, 10)),
         ("#Product1#の新作が登場", "New items from # Product1 #", "minor", (0, 10)),  # WMT22
         ("{0}件のファイルを削除しますか？", "Delete the files?", "major", (0, 3)),
+        ("{0}件のファイルを削除しますか？", "Delete 10 files?", "major", (0, 3)),  # "0" is no {0}
         ("%1$d件", "%d items", "major", (0, 4)),
         ("@yamada_t さんの投稿", "A post by Yamada", "major", (0, 9)),
         ("#tokyo の写真", "Photos tagged #Tokyo", "minor", (0, 6)),

@@ -53,8 +53,8 @@ def placeholder(seg: Segment, ctx: Context) -> Iterator[Finding]:
         if seg.target.count(item) >= seen[item]:
             continue
         what = _WHAT[m.lastgroup or "variable"]
-        core = _core(item)
-        if core and core in _core(seg.target):
+        core = _core(item)  # too short a core ("0" of {0}, "s" of %s) would be found anywhere
+        if len(core) >= 3 and core in _core(seg.target):
             yield Finding(f"{what} {item} is altered in the translation (copy it as it is)",
                           span=m.span(), side="source", severity="minor")  # fmt: skip
         else:
