@@ -82,12 +82,12 @@ def relative_date(seg: Segment, ctx: Context) -> Iterator[Finding]:
         said = {i: re.search(en, seg.target, re.I) for i, (_, en) in enumerate(forms)}
         if not named or any(said[i] for i in named):
             continue
+        words, pattern = forms[named[0]]
+        source = next(w for w in words if w in seg.source)
         for m in said.values():
             if m is not None:
-                source = next(w for w in forms[named[0]][0] if w in seg.source)
-                meant = _plain(forms[named[0]][1])
                 yield Finding(
-                    f"the source says {source} ({meant}), the translation {m.group()!r}",
+                    f"the source says {source} ({_plain(pattern)}), the translation {m.group()!r}",
                     span=m.span(),
                 )
 
