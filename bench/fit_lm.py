@@ -57,6 +57,22 @@ def rows_for(segs: list[Segment], models: Models, lm: bool) -> list[dict]:
     return [{**features(r), "n_critical": fit_risk._n_critical(r)} for r in results]
 
 
+def cached_rows(
+    data: wmt22.WMT22, mode: str, idx: list[int], share: int, models: Models
+) -> list[dict]:
+    """`rows_for` the rows `idx` (1/`share` of the documents) in `mode` ("offline", "mt":
+    with the LM; "ref": with the human reference, no LM), cached in bench/out."""
+    every = fit_risk.segments(data, "offline" if mode == "ref" else mode)
+    segs = [every[i] for i in idx]
+    if mode == "ref":
+        segs = [
+            Segment(s.id, s.source, s.target, reference=data.ref[data.da[i].line - 1])
+            for s, i in zip(segs, idx, strict=True)
+        ]
+    name = f"lmrows_{mode}" + ("" if share == fit_risk.LM_SHARE else f"_share{share}")
+    return fit_risk._cached(name, False, lambda: rows_for(segs, models, mode != "ref"))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=wmt22.DEFAULT_DATA)
@@ -70,16 +86,12 @@ def main() -> None:
     da = [data.da[i] for i in idx]
     y = np.array([r.raw < fit_risk.POOR_BELOW for r in da], int)
     models = Models()
-    every = {mode: fit_risk.segments(data, mode) for mode in ("offline", "mt")}
-    off, mt = ([every[mode][i] for i in idx] for mode in ("offline", "mt"))
-    ref = [
-        Segment(s.id, s.source, s.target, reference=data.ref[r.line - 1])
-        for s, r in zip(off, da, strict=True)
-    ]
-    rows = {"offline": rows_for(off, models, True), "mt": rows_for(mt, models, True)}
+    rows = {mode: cached_rows(data, mode, idx, args.share, models) for mode in ("offline", "mt")}
     rows["ref"] = [
         {**o, **{k: v for k, v in x.items() if k in REF}}
-        for o, x in zip(rows["offline"], rows_for(ref, models, False), strict=True)
+        for o, x in zip(
+            rows["offline"], cached_rows(data, "ref", idx, args.share, models), strict=True
+        )
     ]
     lm = ["lm", "lm_peak"]
     shipped: dict[str, dict] = {}

@@ -12,8 +12,8 @@ worse than its original; the scale and offset are then calibrated on the crowd l
 before, so risk stays P(DA < 50). Only pairs whose two sides fall in the same findings band
 enter the pair loss: elsewhere the findings decide the order (`qa.risk.lift`).
 
-Cross-validation: documents (crowd rows: the seeded 1/8 of `fit_lm` for the LM models, all
-23,326 for `--fast`'s; pairs: the dev half only)
+Cross-validation: documents (crowd rows: the seeded 1/8 of `fit_lm` for the LM models, or
+1/`--share`, all 23,326 with `--share 1`; all of them for `--fast`'s; pairs: the dev half only)
 go to five folds; every number printed is out-of-fold. The weight is chosen by a rule fixed
 before looking: the highest dev-pair accuracy whose pooled crowd tau stays within TAU_SLACK
 of the crowd-only fit. The test half is never read here (`bench.perturb --half test` reports
@@ -48,16 +48,16 @@ MODES = {"offline_lm": "offline", "mt_lm": "mt", "offline": "offline", "mt": "mt
 DEFAULT_MODELS = ("offline_lm", "mt_lm")
 
 
-def crowd_rows(data: wmt22.WMT22, name: str, models: Models) -> tuple[list[dict], list]:
-    """Features of the crowd rows (cached in bench/out) and their DA rows: fit_lm's 1/8 of
-    the documents for the LM models, every row (fit_risk's columns) for the --fast ones."""
+def crowd_rows(
+    data: wmt22.WMT22, name: str, models: Models, share: int = fit_risk.LM_SHARE
+) -> tuple[list[dict], list]:
+    """Features of the crowd rows (cached in bench/out) and their DA rows: fit_lm's 1/`share`
+    of the documents for the LM models, every row (fit_risk's columns) for the --fast ones."""
     mode = MODES[name]
     if not name.endswith("_lm"):
         return fit_risk.feature_rows(data, mode, False, models), list(data.da)
-    idx = fit_lm.subsample(data)
-    segs = [fit_risk.segments(data, mode)[i] for i in idx]
-    rows = fit_risk._cached(f"lmrows_{mode}", False, lambda: fit_lm.rows_for(segs, models, True))
-    return rows, [data.da[i] for i in idx]
+    idx = fit_lm.subsample(data, share)
+    return fit_lm.cached_rows(data, mode, idx, share, models), [data.da[i] for i in idx]
 
 
 def pair_rows(data: Path, mode: str, per_type: int, models: Models) -> list[dict]:
@@ -234,6 +234,10 @@ def main() -> None:
     ap.add_argument("--add", nargs="+", default=[], help="features to add to the shipped lists")
     ap.add_argument("--drop", nargs="+", default=[], help="features to drop from them")
     ap.add_argument("--models", nargs="+", choices=list(MODES), default=list(DEFAULT_MODELS))
+    ap.add_argument(
+        "--share", type=int, default=fit_risk.LM_SHARE,
+        help="the LM models' crowd rows: 1/SHARE of the documents (1: all 23,326 rows)",
+    )  # fmt: skip
     args = ap.parse_args()
     data, models = wmt22.load(args.data), Models()
     shipped = json.loads(fit_risk.OUT.read_text(encoding="utf-8"))
@@ -241,7 +245,7 @@ def main() -> None:
         mode = MODES[name]
         names = edited(shipped["models"][name]["features"], args.add, args.drop)
         print(f"{name}: features {', '.join(names)}", flush=True)
-        crowd, da = crowd_rows(data, name, models)
+        crowd, da = crowd_rows(data, name, models, args.share)
         pairs = pair_rows(args.data, mode, args.per_type, models)
         arrays = Arrays.build(names, crowd, da, pairs)
         runs = {lam: evaluate(arrays, crowd, da, pairs, lam) for lam in LAMBDAS}
