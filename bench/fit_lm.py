@@ -69,8 +69,14 @@ def cached_rows(
             Segment(s.id, s.source, s.target, reference=data.ref[data.da[i].line - 1])
             for s, i in zip(segs, idx, strict=True)
         ]
-    name = f"lmrows_{mode}" + ("" if share == fit_risk.LM_SHARE else f"_share{share}")
-    return fit_risk._cached(name, False, lambda: rows_for(segs, models, mode != "ref"))
+    return fit_risk._cached(
+        rows_name(mode, share), False, lambda: rows_for(segs, models, mode != "ref")
+    )
+
+
+def rows_name(mode: str, share: int) -> str:
+    """The bench/out cache (`wmt22_<name>.json`) of `cached_rows`."""
+    return f"lmrows_{mode}" + ("" if share == fit_risk.LM_SHARE else f"_share{share}")
 
 
 def main() -> None:

@@ -7,6 +7,12 @@ On the LM's 1/8 of the documents (2,964 rows, ~210 a system): the default path (
 and `--fast` (`offline`, the same features without the LM, refitted on those rows), each
 offline and with a retranslation (`mt_lm`, `mt`), and with a human reference (`ref_lm`,
 `ref`). τ against the crowd `z_mean`, per system, then pooled and the mean over systems.
+
+    python -m bench.tau_systems --data ../shared/data/wmt22-jaen --shipped
+
+`--shipped`: the shipped models fitted on that 1/8 (`offline_lm`, `mt_lm`, `ref`, `ref_lm`),
+each scoring the other 7/8 of the documents, which no fit saw: a held-out τ. It reads the
+feature rows `bench.fit_lm --share 1` caches (run that first).
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import kendalltau
 
-from bench import fit_risk, wmt22
+from bench import fit_lm, fit_risk, wmt22
 from bench.fit_lm import subsample
+from qa import risk
 
 COLUMNS = {  # label: out-of-fold file of bench.fit_lm
     "default, offline": "offline_lm",
@@ -35,20 +42,64 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", type=Path, default=wmt22.DEFAULT_DATA)
     ap.add_argument("--share", type=int, default=fit_risk.LM_SHARE, help="as fit_lm was run")
+    ap.add_argument("--shipped", action="store_true", help="the shipped 1/8 fits, held out")
     args = ap.parse_args()
     data = wmt22.load(args.data)
-    da = [data.da[i] for i in subsample(data, args.share)]
-    z = np.array([r.z_mean for r in da])
-    system = np.array([r.system for r in da])
+    if args.shipped:
+        da, risks = held_out(data)
+    else:
+        da = [data.da[i] for i in subsample(data, args.share)]
+        risks = out_of_fold()
+    table(da, risks)
+
+
+def out_of_fold() -> dict[str, np.ndarray]:
     risks = {}
     for label, name in COLUMNS.items():
         path = fit_risk.CACHE / f"oof_{name}.json"
         if not path.exists():
             raise SystemExit(f"{path} not found: run python -m bench.fit_lm first")
         risks[label] = -np.array(json.loads(path.read_text()), float)  # higher = better
-    print("| system | rows | " + " | ".join(COLUMNS) + " |")
-    print("|---|---:|" + "---:|" * len(COLUMNS))
-    per = {label: [] for label in COLUMNS}
+    return risks
+
+
+MODES = ("offline", "mt", "ref")
+SHIPPED = {  # label: (shipped model, fit_lm's cached rows)
+    "default, offline": ("offline_lm", "offline"),
+    "default + MT": ("mt_lm", "mt"),
+    "default + reference": ("ref_lm", "ref"),
+    "--fast + reference": ("ref", "ref"),
+}
+
+
+def held_out(data: wmt22.WMT22) -> tuple[list[wmt22.DARow], dict[str, np.ndarray]]:
+    """The DA rows outside the shipped fits' 1/8 of the documents, and each shipped model's
+    risk on them (findings lifting it, as in a run), negated: higher = better."""
+    seen = set(subsample(data))
+    rest = [i for i in range(len(data.da)) if i not in seen]
+    paths = {m: fit_risk.CACHE / f"wmt22_{fit_lm.rows_name(m, 1)}.json" for m in MODES}
+    if not all(p.exists() for p in paths.values()):
+        raise SystemExit("no cached rows: run python -m bench.fit_lm --share 1 first")
+    rows = {m: json.loads(p.read_text()) for m, p in paths.items()}
+    rows["ref"] = [
+        {**o, **{k: v for k, v in x.items() if k in fit_lm.REF}}
+        for o, x in zip(rows["offline"], rows["ref"], strict=True)
+    ]
+    models = risk.load_models()
+    risks = {}
+    for label, (model, mode) in SHIPPED.items():
+        held = [rows[mode][i] for i in rest]
+        pred = np.array([models[model].predict(x) for x in held])
+        risks[label] = -fit_risk.with_findings(pred, held)
+    return [data.da[i] for i in rest], risks
+
+
+def table(da: list[wmt22.DARow], risks: dict[str, np.ndarray]) -> None:
+    z = np.array([r.z_mean for r in da])
+    system = np.array([r.system for r in da])
+    print("| system | rows | " + " | ".join(risks) + " |")
+    print("|---|---:|" + "---:|" * len(risks))
+    per: dict[str, list[float]] = {label: [] for label in risks}
     for name in sorted(set(system)):
         keep = system == name
         cells = []
