@@ -106,19 +106,23 @@ def table(da: list[wmt22.DARow], risks: dict[str, np.ndarray]) -> None:
         for label, v in risks.items():
             tau = _tau(v[keep], z[keep])
             per[label].append(tau)
-            cells.append(f"{tau:.3f}")
+            cells.append(_cell(tau))
         print(f"| {name} | {keep.sum()} | " + " | ".join(cells) + " |")
     print(
         "| **pooled** | "
         + f"{len(z)} | "
-        + " | ".join(f"{_tau(v, z):.3f}" for v in risks.values())
+        + " | ".join(_cell(_tau(v, z)) for v in risks.values())
         + " |"
     )
     print(
         "| **mean over systems** | | "
-        + " | ".join(f"{np.mean(t):.3f}" for t in per.values())
+        + " | ".join(_cell(float(np.mean(t))) for t in per.values())
         + " |"
     )
+
+
+def _cell(tau: float) -> str:
+    return f"{round(tau, 3) + 0.0:.3f}"  # + 0.0: no "-0.000"
 
 
 def _tau(v: np.ndarray, z: np.ndarray) -> float:
