@@ -23,8 +23,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from functools import cache
-from importlib import resources
 
+from qa import data
 from qa.checks.base import Context, Finding, register
 from qa.checks.punctuation import final_mark
 from qa.model import Segment
@@ -70,8 +70,7 @@ def lowercase_name(seg: Segment, ctx: Context) -> Iterator[Finding]:
 @cache
 def _names() -> dict[str, str]:
     """Lower case → the name as WordNet writes it."""
-    text = resources.files("qa.data").joinpath("wordnet_names.txt").read_text(encoding="utf-8")
-    return {n.lower(): n for n in text.split()}
+    return {n.lower(): n for n in data.text("wordnet_names.txt").split()}
 
 
 @register("lowercase_i", "major", "The pronoun I is written in lower case")

@@ -24,8 +24,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 
+from qa import data
 from qa.signals.fluency import known_english
 
 _PREFIXES = ("un", "in", "im", "il", "ir", "dis")
@@ -86,8 +86,8 @@ def _prefixed(word: str) -> frozenset[str]:
 @cache
 def _wordnet() -> dict[str, frozenset[str]]:
     """English word → its opposites, from WordNet's antonym pairs (`bench/wordnet_antonyms.py`)."""
-    text = resources.files("qa.data").joinpath("wordnet_antonyms.tsv").read_text(encoding="utf-8")
-    return _both_ways(tuple(line.split("\t")[:2]) for line in text.splitlines())
+    lines = data.text("wordnet_antonyms.tsv").splitlines()
+    return _both_ways(tuple(line.split("\t")[:2]) for line in lines)
 
 
 def _both_ways(pairs: Iterable[tuple[str, str]]) -> dict[str, frozenset[str]]:
