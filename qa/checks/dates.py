@@ -79,8 +79,10 @@ def relative_date(seg: Segment, ctx: Context) -> Iterator[Finding]:
         return
     for forms in RELATIVE_DATES.values():
         named = [i for i, (ja, _) in enumerate(forms) if any(w in seg.source for w in ja)]
+        if not named:
+            continue
         said = {i: re.search(en, seg.target, re.I) for i, (_, en) in enumerate(forms)}
-        if not named or any(said[i] for i in named):
+        if any(said[i] for i in named):
             continue
         words, pattern = forms[named[0]]
         source = next(w for w in words if w in seg.source)
