@@ -62,16 +62,25 @@ def cached_rows(
 ) -> list[dict]:
     """`rows_for` the rows `idx` (1/`share` of the documents) in `mode` ("offline", "mt":
     with the LM; "ref": with the human reference, no LM), cached in bench/out."""
-    every = fit_risk.segments(data, "offline" if mode == "ref" else mode)
-    segs = [every[i] for i in idx]
-    if mode == "ref":
-        segs = [
-            Segment(s.id, s.source, s.target, reference=data.ref[data.da[i].line - 1])
-            for s, i in zip(segs, idx, strict=True)
-        ]
-    return fit_risk._cached(
-        rows_name(mode, share), False, lambda: rows_for(segs, models, mode != "ref")
-    )
+
+    def compute() -> list[dict]:
+        every = fit_risk.segments(data, "offline" if mode == "ref" else mode)
+        segs = [every[i] for i in idx]
+        if mode == "ref":
+            segs = [
+                Segment(s.id, s.source, s.target, reference=data.ref[data.da[i].line - 1])
+                for s, i in zip(segs, idx, strict=True)
+            ]
+        return rows_for(segs, models, mode != "ref")
+
+    return fit_risk._cached(rows_name(mode, share), False, compute)
+
+
+def with_reference(offline: list[dict], ref: list[dict]) -> list[dict]:
+    """The offline rows with the reference metrics of the same rows ("ref" mode's rows)."""
+    return [
+        {**o, **{k: v for k, v in x.items() if k in REF}} for o, x in zip(offline, ref, strict=True)
+    ]
 
 
 def rows_name(mode: str, share: int) -> str:
@@ -93,12 +102,8 @@ def main() -> None:
     y = np.array([r.raw < fit_risk.POOR_BELOW for r in da], int)
     models = Models()
     rows = {mode: cached_rows(data, mode, idx, args.share, models) for mode in ("offline", "mt")}
-    rows["ref"] = [
-        {**o, **{k: v for k, v in x.items() if k in REF}}
-        for o, x in zip(
-            rows["offline"], cached_rows(data, "ref", idx, args.share, models), strict=True
-        )
-    ]
+    ref = cached_rows(data, "ref", idx, args.share, models)
+    rows["ref"] = with_reference(rows["offline"], ref)
     lm = ["lm", "lm_peak"]
     shipped: dict[str, dict] = {}
     for base, mode, names in (

@@ -78,13 +78,18 @@ def segments(data: wmt22.WMT22, mode: str) -> list[Segment]:
 
 def _cached(name: str, refresh: bool, compute) -> list:  # noqa: ANN001
     """A feature column cached as JSON in bench/out (e5 over 20k texts takes many minutes)."""
-    path = CACHE / f"wmt22_{name}.json"
+    path = cache_path(name)
     if path.exists() and not refresh:
         return json.loads(path.read_text())
     values = compute()
     CACHE.mkdir(exist_ok=True)
     path.write_text(json.dumps(values))
     return values
+
+
+def cache_path(name: str) -> Path:
+    """Where `_cached` keeps the column or rows called `name`."""
+    return CACHE / f"wmt22_{name}.json"
 
 
 def feature_rows(

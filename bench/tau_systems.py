@@ -11,8 +11,9 @@ offline and with a retranslation (`mt_lm`, `mt`), and with a human reference (`r
     python -m bench.tau_systems --data ../shared/data/wmt22-jaen --shipped
 
 `--shipped`: the shipped models fitted on that 1/8 (`offline_lm`, `mt_lm`, `ref`, `ref_lm`),
-each scoring the other 7/8 of the documents, which no fit saw: a held-out τ. It reads the
-feature rows `bench.fit_lm --share 1` caches (run that first).
+each scoring the other 7/8 of the documents, which no fit saw: a held-out τ; beside them, on
+the same rows, the out-of-fold risks of the all-rows fits. It reads the feature rows and
+out-of-fold risks `bench.fit_lm --share 1` leaves in bench/out (run that first).
 """
 
 from __future__ import annotations
@@ -77,20 +78,20 @@ def held_out(data: wmt22.WMT22) -> tuple[list[wmt22.DARow], dict[str, np.ndarray
     risk on them (findings lifting it, as in a run), negated: higher = better."""
     seen = set(subsample(data))
     rest = [i for i in range(len(data.da)) if i not in seen]
-    paths = {m: fit_risk.CACHE / f"wmt22_{fit_lm.rows_name(m, 1)}.json" for m in MODES}
+    paths = {m: fit_risk.cache_path(fit_lm.rows_name(m, 1)) for m in MODES}
     if not all(p.exists() for p in paths.values()):
         raise SystemExit("no cached rows: run python -m bench.fit_lm --share 1 first")
     rows = {m: json.loads(p.read_text()) for m, p in paths.items()}
-    rows["ref"] = [
-        {**o, **{k: v for k, v in x.items() if k in fit_lm.REF}}
-        for o, x in zip(rows["offline"], rows["ref"], strict=True)
-    ]
+    rows["ref"] = fit_lm.with_reference(rows["offline"], rows["ref"])
     models = risk.load_models()
     risks = {}
     for label, (model, mode) in SHIPPED.items():
         held = [rows[mode][i] for i in rest]
         pred = np.array([models[model].predict(x) for x in held])
         risks[label] = -fit_risk.with_findings(pred, held)
+    for label, v in out_of_fold().items():  # the all-rows fits of fit_lm --share 1, same rows
+        if label in SHIPPED and len(v) == len(data.da):
+            risks[f"{label}: all-rows CV"] = v[rest]
     return [data.da[i] for i in rest], risks
 
 
