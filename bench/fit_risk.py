@@ -39,6 +39,7 @@ POOR_BELOW = 50.0
 STRICT_RECALL = 0.6
 LENIENT_PRECISION = 0.55
 LM_SHARE = 8
+FOLDS = 5  # document-grouped folds of bench.fit_pairs and bench.fit_quality
 LEXICAL = ["len_ratio_dev", "dict_coverage", "fluency", "n_major", "n_minor"]
 POOLED = ["e5_sim", *LEXICAL]
 # Feature sets; the pipeline picks the richest one a run can fill. "mode" says whether rows
@@ -85,6 +86,13 @@ def _cached(name: str, refresh: bool, compute) -> list:  # noqa: ANN001
     CACHE.mkdir(exist_ok=True)
     path.write_text(json.dumps(values))
     return values
+
+
+def folds_of(docs: list[str]) -> dict[str, int]:
+    """Each document's fold (of FOLDS), seeded: the same documents always fall the same way."""
+    order = sorted(set(docs))
+    rng = np.random.default_rng(0)
+    return {d: int(f) for d, f in zip(order, rng.permutation(len(order)) % FOLDS, strict=True)}
 
 
 def cache_path(name: str) -> Path:

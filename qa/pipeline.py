@@ -23,7 +23,8 @@ from qa.runtime import Models
 from qa.segment import LEVELS, oversized_units
 from qa.translate.base import Translator
 
-LM_SIGNALS = ("lm", "lm_peak")  # what the default path adds, and what `--enable lm` turns on
+# What the default path adds, and what `--enable lm` turns on.
+LM_SIGNALS = ("lm", "lm_peak", "lm_quality")
 
 
 @dataclass(frozen=True)

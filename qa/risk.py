@@ -48,6 +48,8 @@ FEATURE_TEXT: dict[str, str] = {
     "fluency": "unusual English word order: bigram fluency {v:.2f} (corpus median {m:.2f})",
     "lm": "the English is unlikely after its source: LM log-prob {v:.2f} a token "
     "(corpus median {m:.2f})",
+    "lm_quality": "the LM's reading of source and English predicts a low crowd score: "
+    "{v:+.2f} (DA z; corpus median {m:+.2f})",
     "n_major": "{v:.0f} major findings",
     "n_minor": "{v:.0f} minor findings",
 }

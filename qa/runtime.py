@@ -13,6 +13,7 @@ who its models are (`e5_identity`, `lm_identity`) without loading them, for the 
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
 from functools import cache
@@ -20,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qa import data
 from qa.progress import Report, silent
 from qa.translate.base import Translator
 
@@ -85,12 +87,16 @@ class Models:
         there is no LM to be had (as loading would say)."""
         from qa.signals import lm
 
+        default = not (self.lm_model or os.environ.get(lm.MODEL_ENV))
         where = self.lm_model or os.environ.get(lm.MODEL_ENV) or lm._default_model()
+        probe = hashlib.sha256(data.text(lm.PROBE_FILE).encode()).hexdigest()[:16]
+        probe = probe if default else "none"  # another LM gets no probe
         dtype = os.environ.get(lm.DTYPE_ENV, "auto")
         device = os.environ.get(lm.DEVICE_ENV, "auto")
         gpu = Path("/dev/nvidiactl").exists() and os.environ.get("CUDA_VISIBLE_DEVICES") != ""
         return (
-            f"{_file_id(Path(where))} scoring={lm.SCORING} dtype={dtype} device={device} gpu={gpu} "
+            f"{_file_id(Path(where))} scoring={lm.SCORING} probe={probe} dtype={dtype} "
+            f"device={device} gpu={gpu} "
             f"transformers={_version('transformers')} torch={_version('torch')} {_cpu_flags()}"
         )
 

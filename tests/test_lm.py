@@ -157,3 +157,50 @@ def test_an_lm_that_cannot_load_falls_back_to_the_fast_path(
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["summary"]["path"].startswith("fast (LM unavailable")
     assert "lm" not in report["segments"][0]["scores"]
+
+
+def _probe_for(scorer: lm.LMScorer, z: list[float]) -> lm_model.Probe:
+    """A probe fitted (bench.fit_quality's ridge) on the tiny model's own pooled states."""
+    from bench import fit_quality
+
+    items = [(lm.PROMPT.format(source=s), e) for s, e in PAIRS]
+    x = scorer.pooled_states(items).numpy()
+    return lm_model.Probe.from_dict(fit_quality.fit(x, __import__("numpy").array(z), 1.0))
+
+
+def test_the_quality_probe_reads_the_states_of_the_scoring_pass(
+    models: Models, scorer: lm.LMScorer
+) -> None:
+    """`lm_quality` comes out of the same forward pass as `lm`; it equals the probe applied to
+    `pooled_states` (the bench's features), which is the mean over the positions predicting
+    the English beside the state at its last token."""
+    items = [(lm.PROMPT.format(source=s), e) for s, e in PAIRS]
+    pooled = scorer.pooled_states(items)
+    d = pooled.shape[1] // 2
+    ids, start = scorer.encode(*items[0])
+    hidden = scorer.model.hidden(torch.tensor([ids]), torch.ones(1, len(ids), dtype=torch.long))
+    assert torch.allclose(pooled[0, :d], hidden[0, start - 1 : len(ids) - 1].mean(0), atol=1e-5)
+    assert torch.allclose(pooled[0, d:], hidden[0, len(ids) - 1], atol=1e-5)
+    scorer.probe = _probe_for(scorer, [0.5, -1.0, 0.2])
+    segs = [Segment(str(i), s, e) for i, (s, e) in enumerate(PAIRS)]
+    got = lm.lm_quality(segs, models)
+    assert got == pytest.approx(scorer.probe(pooled), abs=1e-6)
+    assert got[0] > got[2] > got[1]  # a ridge this light reproduces its three rows' order
+
+
+def test_without_the_default_lm_there_is_no_quality_and_the_lm_model_runs(
+    models: Models, tmp_path: Path, capsys, monkeypatch
+) -> None:
+    """The shipped probe is Gemma 3 270M's: another LM gets no `lm_quality`, and risk falls
+    back to the LM model without it (not to the fast path's)."""
+    assert models.lm.scorer.probe is None
+    segs = [Segment("1", *PAIRS[0])]
+    assert lm.lm_quality(segs, models) == [None]
+    result = check(segs, models=models, fast=False)
+    assert result.summary.flagging.risk_model == "offline_lm"
+
+
+def test_the_shipped_probe_fits_the_default_lms_states() -> None:
+    probe = lm.shipped_probe()
+    assert len(probe.coef) == len(probe.mean) == len(probe.scale) == 2 * 640  # Gemma 3 270M
+    assert probe.lm.startswith("gemma3-270m") and all(s > 0 for s in probe.scale)

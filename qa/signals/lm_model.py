@@ -44,7 +44,7 @@ NORM_ROWS = 2  # positions per normalising pass: 2 MB of float32, which stays in
 MANIFEST = "mtqa-cache.json"  # written last: its presence and sizes say the cache is complete
 CACHE_VERSION = 1
 ENGINES = ("auto", "torch", "transformers")
-SCORING = 4  # how scores are computed (3: opposites weighed; 4: WordNet's); part of cache keys
+SCORING = 5  # how scores are computed (3: opposites weighed; 4: WordNet's; 5: + quality)
 
 builds = 0  # GGUF dequantizations in this process (tests assert a warm load adds none)
 
@@ -65,10 +65,52 @@ class TokenLogProbs:
     offsets: list[tuple[int, int]]
     entropies: list[float]
     contrasts: tuple[float | None, ...] = ()
+    quality: float | None = None  # the scorer's Probe read of its states (None: no probe)
 
     @property
     def mean(self) -> float:
         return sum(self.logprobs) / max(len(self.logprobs), 1)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A linear read-out of the LM's pooled final states (`pool`): the crowd score (WMT22 DA
+    z) a ridge regression learned to predict from them (`bench/fit_quality.py`). It belongs
+    to the LM it was fitted on: `lm` the name that says which."""
+
+    lm: str
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Probe:
+        return cls(d["lm"], tuple(d["mean"]), tuple(d["scale"]), tuple(d["coef"]), d["intercept"])
+
+    def __call__(self, pooled: torch.Tensor) -> list[float]:
+        """The predicted crowd score of each row of `pooled` (float32, n x 2d)."""
+        import torch
+
+        mean, scale, coef = (torch.tensor(v, dtype=torch.float64) for v in
+                             (self.mean, self.scale, self.coef))  # fmt: skip
+        z = ((pooled.double().cpu() - mean) / scale) @ coef + self.intercept
+        return z.tolist()
+
+
+def pool(hidden: torch.Tensor, enc: list[tuple[list[int], int, list]]) -> torch.Tensor:
+    """Per item of a batch, its final states read as one vector (float32, n x 2d): the mean
+    over the positions that predict its English tokens, beside the state at its last token."""
+    import torch
+
+    return torch.stack(
+        [
+            torch.cat(
+                [hidden[r, at - 1 : len(ids) - 1].float().mean(0), hidden[r, len(ids) - 1].float()]
+            )
+            for r, (ids, at, _) in enumerate(enc)
+        ]
+    )
 
 
 @dataclass(frozen=True)
@@ -441,6 +483,7 @@ class LMScorer:
             torch.set_num_threads(default_threads())
         self.tok, self.model = load(where, self.dtype, cache, engine)
         self.model.to(self.device)
+        self.probe: Probe | None = None  # set by whoever knows a probe fitted on this LM
 
     def encode(self, prompt: str, english: str) -> tuple[list[int], int]:
         """Token ids of prompt + English, and where the English starts."""
@@ -485,8 +528,8 @@ class LMScorer:
         for batch in token_batches(list(range(len(enc))), lambda k: len(enc[k][0]), BATCH_TOKENS):
             rows = self._score_batch([(*enc[k][:2], asked[k]) for k in batch], entropy)
             heap.release()  # each batch's shapes differ: without this the heap only grows
-            for k, (lps, ents, alts) in zip(batch, rows, strict=True):
-                done[distinct[k]] = TokenLogProbs(distinct[k][1], lps, enc[k][2], ents, alts)
+            for k, (lps, ents, alts, q) in zip(batch, rows, strict=True):
+                done[distinct[k]] = TokenLogProbs(distinct[k][1], lps, enc[k][2], ents, alts, q)
         # The weights' pages go back until the next call (re-mapped from the page cache: ~35 ms
         # more for a one-item call), so the LM's 0.5 GB is not resident while e5 and checks run.
         self.model.release()
@@ -510,9 +553,24 @@ class LMScorer:
             out.append((starts[char], ids[0]) if char in starts and len(ids) == 1 else None)
         return out
 
-    def _score_batch(
-        self, enc: list[tuple[list[int], int, list]], entropy: bool
-    ) -> list[tuple[list[float], list[float], tuple[float | None, ...]]]:
+    def pooled_states(self, items: list[tuple[str, str]]) -> torch.Tensor:
+        """`pool` of each (prompt, English) item's final states (what a Probe reads)."""
+        import torch
+
+        enc = [self.encode_offsets(p, e) for p, e in items]
+        out = torch.zeros((len(enc), 0))
+        for batch in token_batches(list(range(len(enc))), lambda k: len(enc[k][0]), BATCH_TOKENS):
+            with torch.inference_mode():
+                part = pool(self._hidden([enc[k] for k in batch]), [enc[k] for k in batch])
+            if not out.numel():
+                out = torch.zeros((len(enc), part.shape[1]))
+            out[batch] = part.cpu()
+            heap.release()
+        self.model.release()
+        return out
+
+    def _hidden(self, enc: list[tuple[list[int], int, list]]) -> torch.Tensor:
+        """Final hidden states of a batch of encoded items, right-padded."""
         import torch
 
         width = max(len(ids) for ids, _, _ in enc)
@@ -520,13 +578,21 @@ class LMScorer:
         mask = torch.zeros_like(ids)
         for r, (seq, _, _) in enumerate(enc):
             ids[r, : len(seq)], mask[r, : len(seq)] = torch.tensor(seq), 1
+        return self.model.hidden(ids.to(self.device), mask.to(self.device))
+
+    def _score_batch(
+        self, enc: list[tuple[list[int], int, list]], entropy: bool
+    ) -> list[tuple[list[float], list[float], tuple[float | None, ...], float | None]]:
+        import torch
+
         # Position t predicts token t+1: the English tokens are predicted from start-1 on.
         rows = [(r, t) for r, (s, at, _) in enumerate(enc) for t in range(at - 1, len(s) - 1)]
         targets = torch.tensor(
             [enc[r][0][t + 1] for r, t in rows], dtype=torch.long, device=self.device
         )
         with torch.inference_mode():
-            hidden = self.model.hidden(ids.to(self.device), mask.to(self.device))
+            hidden = self._hidden(enc)
+            quality = self.probe(pool(hidden, enc)) if self.probe else [None] * len(enc)
             at = torch.tensor(rows, dtype=torch.long, device=self.device).reshape(-1, 2)
             picked = hidden[at[:, 0], at[:, 1]]
             parts = [
@@ -544,8 +610,8 @@ class LMScorer:
             ]
         logp = own.tolist()
         ents = torch.cat([p[1] for p in parts]).tolist() if parts else []
-        res: list[tuple[list[float], list[float], tuple[float | None, ...]]] = [
-            ([], [], g) for g in gains
+        res: list[tuple[list[float], list[float], tuple[float | None, ...], float | None]] = [
+            ([], [], g, q) for g, q in zip(gains, quality, strict=True)
         ]
         for i, (r, _) in enumerate(rows):
             res[r][0].append(logp[i])
