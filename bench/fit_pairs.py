@@ -34,7 +34,7 @@ from scipy.optimize import minimize
 from scipy.stats import kendalltau
 from sklearn.linear_model import LogisticRegression
 
-from bench import fit_lm, fit_risk, perturb, wmt22
+from bench import fit_lm, fit_quality, fit_risk, perturb, wmt22
 from qa import risk
 from qa.model import SegmentResult
 from qa.runtime import Models
@@ -43,8 +43,10 @@ LAMBDAS = (0.0, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 TEMPERATURE = 0.1  # pair margins in standardised crowd-score units
 TAU_SLACK = 0.005
 GOOD_FLAGGED = 0.20
-FOLDS = 5
-MODES = {"offline_lm": "offline", "mt_lm": "mt", "offline": "offline", "mt": "mt"}
+MODES = {"offline_lm": "offline", "mt_lm": "mt", "offline": "offline", "mt": "mt",
+         "offline_lmq": "offline", "mt_lmq": "mt"}  # fmt: skip
+# The default LM's models with its quality probe: the same features plus lm_quality.
+WITH_QUALITY = {"offline_lmq": "offline_lm", "mt_lmq": "mt_lm"}
 DEFAULT_MODELS = ("offline_lm", "mt_lm")
 
 
@@ -54,10 +56,23 @@ def crowd_rows(
     """Features of the crowd rows (cached in bench/out) and their DA rows: fit_lm's 1/`share`
     of the documents for the LM models, every row (fit_risk's columns) for the --fast ones."""
     mode = MODES[name]
-    if not name.endswith("_lm"):
+    if not name.endswith(("_lm", "_lmq")):
         return fit_risk.feature_rows(data, mode, False, models), list(data.da)
     idx = fit_lm.subsample(data, share)
     return fit_lm.cached_rows(data, mode, idx, share, models), [data.da[i] for i in idx]
+
+
+def with_quality(
+    path: Path, crowd: list[dict], da: list, pairs: list[dict], per_type: int, alpha: float
+) -> tuple[list[dict], list[dict]]:
+    """The rows with `lm_quality` as bench.fit_quality.columns gives it (no probe saw them)."""
+    index = {(r.system, r.line): i for i, r in enumerate(wmt22.load(path).da)}
+    idx = [index[(r.system, r.line)] for r in da]
+    qc, qp = fit_quality.columns(path, idx, [p["doc"] for p in pairs], per_type, alpha)
+    crowd = [{**row, "lm_quality": q} for row, q in zip(crowd, qc, strict=True)]
+    pairs = [{**p, "good": {**p["good"], "lm_quality": g}, "bad": {**p["bad"], "lm_quality": b}}
+             for p, (g, b) in zip(pairs, qp, strict=True)]  # fmt: skip
+    return crowd, pairs
 
 
 def pair_rows(data: Path, mode: str, per_type: int, models: Models) -> list[dict]:
@@ -120,12 +135,6 @@ def predict(x: np.ndarray, model: tuple) -> np.ndarray:
     return fit_risk._sigmoid(((x - mean) / scale) @ coef + intercept)
 
 
-def folds_of(docs: list[str]) -> dict[str, int]:
-    order = sorted(set(docs))
-    rng = np.random.default_rng(0)
-    return {d: int(f) for d, f in zip(order, rng.permutation(len(order)) % FOLDS, strict=True)}
-
-
 @dataclass(frozen=True)
 class Arrays:
     """One model's feature matrices, built once for every lambda: the crowd rows (x), their
@@ -153,11 +162,11 @@ def evaluate(
 ) -> tuple[dict, np.ndarray, np.ndarray]:
     """Out-of-fold crowd tau and pair accuracy / flag rates for one lambda; also the
     out-of-fold crowd risks (for the preset cuts) and each pair's outcome (1, 1/2, 0)."""
-    fold = folds_of([r.doc_id for r in da] + [p["doc"] for p in pairs])
+    fold = fit_risk.folds_of([r.doc_id for r in da] + [p["doc"] for p in pairs])
     cf = np.array([fold[r.doc_id] for r in da])
     pf = np.array([fold[p["doc"]] for p in pairs])
     crowd_pred, pg, pb = np.zeros(len(a.y)), np.zeros(len(pairs)), np.zeros(len(pairs))
-    for f in range(FOLDS):
+    for f in range(fit_risk.FOLDS):
         use = (pf != f) & a.same
         model = fit(a.x[cf != f], a.y[cf != f], a.z[cf != f], a.bad[use] - a.good[use], lam)
         crowd_pred[cf == f] = predict(a.x[cf == f], model)
@@ -243,10 +252,15 @@ def main() -> None:
     shipped = json.loads(fit_risk.OUT.read_text(encoding="utf-8"))
     for name in args.models:
         mode = MODES[name]
-        names = edited(shipped["models"][name]["features"], args.add, args.drop)
+        base = shipped["models"].get(name) or shipped["models"][WITH_QUALITY[name]]
+        add = [*args.add, *(["lm_quality"] if name in WITH_QUALITY else [])]
+        names = edited(base["features"], add, args.drop)
         print(f"{name}: features {', '.join(names)}", flush=True)
         crowd, da = crowd_rows(data, name, models, args.share)
         pairs = pair_rows(args.data, mode, args.per_type, models)
+        if "lm_quality" in names:
+            alpha = json.loads(fit_quality.OUT.read_text(encoding="utf-8"))["alpha"]
+            crowd, pairs = with_quality(args.data, crowd, da, pairs, args.per_type, alpha)
         arrays = Arrays.build(names, crowd, da, pairs)
         runs = {lam: evaluate(arrays, crowd, da, pairs, lam) for lam in LAMBDAS}
         for lam, (s, _, _) in runs.items():

@@ -10,10 +10,13 @@ offline and with a retranslation (`mt_lm`, `mt`), and with a human reference (`r
 
     python -m bench.tau_systems --data ../shared/data/wmt22-jaen --shipped
 
-`--shipped`: the shipped models fitted on that 1/8 (`offline_lm`, `mt_lm`, `ref`, `ref_lm`),
-each scoring the other 7/8 of the documents, which no fit saw: a held-out τ; beside them, on
-the same rows, the out-of-fold risks of the all-rows fits. It reads the feature rows and
-out-of-fold risks `bench.fit_lm --share 1` leaves in bench/out (run that first).
+`--shipped`: the shipped models fitted on that 1/8 (`offline_lm`, `mt_lm`, `mt_lmq`, `ref`,
+`ref_lm`), each scoring the other 7/8 of the documents, which no fit saw: a held-out τ; beside
+them, on the same rows, the out-of-fold risks of the all-rows fits, among them the shipped
+`offline_lmq` (`bench.fit_pairs --models offline_lmq --share 1 --write` saves them). It reads
+the feature rows and out-of-fold risks `bench.fit_lm --share 1` leaves in bench/out (run that
+first). `lm_quality` on those rows is `bench.fit_quality.columns`': out of fold on the
+dev-half documents, the shipped probe (which never saw them) on the test-half ones.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import kendalltau
 
-from bench import fit_lm, fit_risk, wmt22
+from bench import fit_lm, fit_quality, fit_risk, wmt22
 from bench.fit_lm import subsample
 from qa import risk
 
@@ -47,7 +50,7 @@ def main() -> None:
     args = ap.parse_args()
     data = wmt22.load(args.data)
     if args.shipped:
-        da, risks = held_out(data)
+        da, risks = held_out(data, args.data)
     else:
         da = [data.da[i] for i in subsample(data, args.share)]
         risks = out_of_fold()
@@ -68,12 +71,13 @@ MODES = ("offline", "mt", "ref")
 SHIPPED = {  # label: (shipped model, fit_lm's cached rows)
     "default, offline": ("offline_lm", "offline"),
     "default + MT": ("mt_lm", "mt"),
+    "default + MT, lm_quality": ("mt_lmq", "mt"),
     "default + reference": ("ref_lm", "ref"),
     "--fast + reference": ("ref", "ref"),
 }
 
 
-def held_out(data: wmt22.WMT22) -> tuple[list[wmt22.DARow], dict[str, np.ndarray]]:
+def held_out(data: wmt22.WMT22, path: Path) -> tuple[list[wmt22.DARow], dict[str, np.ndarray]]:
     """The DA rows outside the shipped fits' 1/8 of the documents, and each shipped model's
     risk on them (findings lifting it, as in a run), negated: higher = better."""
     seen = set(subsample(data))
@@ -83,15 +87,19 @@ def held_out(data: wmt22.WMT22) -> tuple[list[wmt22.DARow], dict[str, np.ndarray
         raise SystemExit("no cached rows: run python -m bench.fit_lm --share 1 first")
     rows = {m: json.loads(p.read_text()) for m, p in paths.items()}
     rows["ref"] = fit_lm.with_reference(rows["offline"], rows["ref"])
+    alpha = json.loads(fit_quality.OUT.read_text(encoding="utf-8"))["alpha"]
+    quality, _ = fit_quality.columns(path, list(range(len(data.da))), [], 150, alpha)
     models = risk.load_models()
     risks = {}
     for label, (model, mode) in SHIPPED.items():
-        held = [rows[mode][i] for i in rest]
+        held = [{**rows[mode][i], "lm_quality": quality[i]} for i in rest]
         pred = np.array([models[model].predict(x) for x in held])
         risks[label] = -fit_risk.with_findings(pred, held)
     for label, v in out_of_fold().items():  # the all-rows fits of fit_lm --share 1, same rows
         if label in SHIPPED and len(v) == len(data.da):
             risks[f"{label}: all-rows CV"] = v[rest]
+    oof = -np.array(json.loads((fit_risk.CACHE / "oof_offline_lmq.json").read_text()), float)
+    risks["default, offline, lm_quality (shipped): all-rows CV"] = oof[rest]
     return [data.da[i] for i in rest], risks
 
 
