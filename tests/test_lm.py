@@ -159,29 +159,34 @@ def test_an_lm_that_cannot_load_falls_back_to_the_fast_path(
     assert "lm" not in report["segments"][0]["scores"]
 
 
-def _probe_for(scorer: lm.LMScorer, z: list[float]) -> lm_model.Probe:
+def _probe_for(scorer: lm.LMScorer, z: list[float], layer: int) -> lm_model.Probe:
     """A probe fitted (bench.fit_quality's ridge) on the tiny model's own pooled states."""
     from bench import fit_quality
 
     items = [(lm.PROMPT.format(source=s), e) for s, e in PAIRS]
-    x = scorer.pooled_states(items).numpy()
-    return lm_model.Probe.from_dict(fit_quality.fit(x, __import__("numpy").array(z), 1.0))
+    x = scorer.pooled_states(items, layer).numpy()
+    fitted = fit_quality.fit(x, __import__("numpy").array(z), 1.0, layer)
+    return lm_model.Probe.from_dict(fitted)
 
 
 def test_the_quality_probe_reads_the_states_of_the_scoring_pass(
     models: Models, scorer: lm.LMScorer
 ) -> None:
     """`lm_quality` comes out of the same forward pass as `lm`; it equals the probe applied to
-    `pooled_states` (the bench's features), which is the mean over the positions predicting
-    the English beside the state at its last token."""
+    `pooled_states` (the bench's features) of the probe's layer, which is the mean over the
+    positions predicting the English beside the state at its last token."""
     items = [(lm.PROMPT.format(source=s), e) for s, e in PAIRS]
-    pooled = scorer.pooled_states(items)
+    pooled = scorer.pooled_states(items, 1)  # after the first of the tiny model's 2 layers
     d = pooled.shape[1] // 2
     ids, start = scorer.encode(*items[0])
-    hidden = scorer.model.hidden(torch.tensor([ids]), torch.ones(1, len(ids), dtype=torch.long))
-    assert torch.allclose(pooled[0, :d], hidden[0, start - 1 : len(ids) - 1].mean(0), atol=1e-5)
-    assert torch.allclose(pooled[0, d:], hidden[0, len(ids) - 1], atol=1e-5)
-    scorer.probe = _probe_for(scorer, [0.5, -1.0, 0.2])
+    mask = torch.ones(1, len(ids), dtype=torch.long)
+    final, tapped = scorer.model.states(torch.tensor([ids]), mask, 1)
+    assert torch.equal(final, scorer.model.hidden(torch.tensor([ids]), mask))
+    assert torch.allclose(pooled[0, :d], tapped[0, start - 1 : len(ids) - 1].mean(0), atol=1e-5)
+    assert torch.allclose(pooled[0, d:], tapped[0, len(ids) - 1], atol=1e-5)
+    assert not torch.allclose(pooled[0, d:], final[0, len(ids) - 1], atol=1e-2)
+    scorer.probe = _probe_for(scorer, [0.5, -1.0, 0.2], 1)
+    assert scorer.probe.layer == 1
     segs = [Segment(str(i), s, e) for i, (s, e) in enumerate(PAIRS)]
     got = lm.lm_quality(segs, models)
     assert got == pytest.approx(scorer.probe(pooled), abs=1e-6)

