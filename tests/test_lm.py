@@ -181,7 +181,7 @@ def test_the_quality_probe_reads_the_states_of_the_scoring_pass(
     ids, start = scorer.encode(*items[0])
     mask = torch.ones(1, len(ids), dtype=torch.long)
     final, tapped = scorer.model.states(torch.tensor([ids]), mask, 1)
-    assert torch.equal(final, scorer.model.hidden(torch.tensor([ids]), mask))
+    assert torch.equal(final, scorer.model.states(torch.tensor([ids]), mask, None)[0])
     assert torch.allclose(pooled[0, :d], tapped[0, start - 1 : len(ids) - 1].mean(0), atol=1e-5)
     assert torch.allclose(pooled[0, d:], tapped[0, len(ids) - 1], atol=1e-5)
     assert not torch.allclose(pooled[0, d:], final[0, len(ids) - 1], atol=1e-2)

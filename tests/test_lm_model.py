@@ -409,7 +409,7 @@ def test_weights_mapped_from_the_file_are_handed_back_and_read_again(
     before = fp32.token_logprobs(ITEMS)  # the call hands the pages back as it ends
     assert _resident_kb(fp32) <= edges
     ids, _ = fp32.encode(*ITEMS[0])
-    fp32.model.hidden(torch.tensor([ids]), torch.ones(1, len(ids)))
+    fp32.model.states(torch.tensor([ids]), torch.ones(1, len(ids)), None)
     assert _resident_kb(fp32) > weights.stat().st_size // 2048  # touched by a pass
     assert fp32.model.release() > 0 and _resident_kb(fp32) <= edges
     after = fp32.token_logprobs(ITEMS)  # read again from the file: the same numbers

@@ -76,7 +76,7 @@ class Config:
 
 
 class Gemma3:
-    """The decoder's weights and its forward. `hidden` gives the final-norm hidden states,
+    """The decoder's weights and its forward. `states` gives the final-norm hidden states,
     `head_weight` the (tied) output layer."""
 
     def __init__(self, folder: Path, dtype: torch.dtype) -> None:
@@ -108,15 +108,12 @@ class Gemma3:
         ]
         return heap.release_mapped(spans, self.weights)
 
-    def hidden(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """Hidden states (batch, length, d) for right-padded `ids` (`mask` 1 on real tokens)."""
-        return self.states(ids, mask, None)[0]
-
     def states(
         self, ids: torch.Tensor, mask: torch.Tensor, tap: int | None
     ) -> tuple[torch.Tensor, torch.Tensor]:
-        """(`hidden`, the residual stream after the first `tap` layers) from one pass; the
-        second is the first when `tap` is None."""
+        """Final-norm hidden states (batch, length, d) for right-padded `ids` (`mask` 1 on
+        real tokens), and from the same pass the residual stream after the first `tap`
+        layers (the final states again when `tap` is None)."""
         c, w = self.config, self.w
         scale = torch.tensor(c.embed_scale).to(self.dtype)  # sqrt(640) rounds to 25.25 in bf16
         x = F.embedding(ids, w["embed_tokens.weight"]) * scale.to(ids.device)

@@ -246,7 +246,7 @@ def resolve_dtype(dtype: str, device: str) -> str:
 
 
 def load(where: str, dtype: str, cache: Path | None = None, engine: str = "auto"):  # noqa: ANN201
-    """(tokenizer, model): the raw `tokenizers.Tokenizer` and the model behind `hidden` and
+    """(tokenizer, model): the raw `tokenizers.Tokenizer` and the model behind `states` and
     `head_weight`, from a .gguf (through the cache), a folder or a hub id. `engine`: "auto"
     (plain torch for a Gemma 3 folder, else transformers), "torch" or "transformers"."""
     if engine not in ENGINES:
@@ -274,7 +274,7 @@ def _model(where: str, dtype: str, engine: str):  # noqa: ANN202 - Gemma3 or Tra
 
 class Transformers:
     """A transformers causal LM behind the interface the scorer uses (as `gemma3_torch.Gemma3`):
-    `hidden(ids, mask)`, the output layer's `head_weight`/`head_bias`, `softcap`, `dtype`."""
+    `states(ids, mask, tap)`, the output layer's `head_weight`/`head_bias`, `softcap`, `dtype`."""
 
     def __init__(self, model) -> None:  # noqa: ANN001 - a transformers PreTrainedModel
         self.model = model.eval()
@@ -295,9 +295,6 @@ class Transformers:
 
     def release(self) -> int:
         return 0  # transformers' weights are its own copies, not pages of a file
-
-    def hidden(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        return self.states(ids, mask, None)[0]
 
     def states(
         self, ids: torch.Tensor, mask: torch.Tensor, tap: int | None
