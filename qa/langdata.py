@@ -307,7 +307,8 @@ EN_WEAK_NEGATION = frozenset(
 # The strict subset a perturbation or a clear error would add: used for "target negates,
 # source does not".
 EN_EXPLICIT_NEGATION = frozenset({"not", "never", "no", "nobody", "nothing", "none", "neither"})
-# English phrases with a negative word and an affirmative meaning ("no matter", "not only").
+# English phrases with a negative word and an affirmative meaning ("no matter", "not only",
+# "not to mention" for それに/さらに "what is more").
 # "Why don't you …?" suggests (〜たら？, 〜ば？, 〜てみてはどう): no negation to find in the source.
 EN_NOT_NEGATION = ("no matter", "not only", "not just", "no doubt", "no wonder", "why not",
-                   "why don't", "why don’t")  # fmt: skip
+                   "why don't", "why don’t", "not to mention")  # fmt: skip

@@ -18,6 +18,7 @@ from qa.checks.negation import (
     negation_added,
     negation_extra,
     negation_lost,
+    rendered_words,
     source_negative_words,
     target_negations,
 )
@@ -550,6 +551,7 @@ def test_negation_lost_not_hidden_by_wireless() -> None:
         ("爪が小さくて行くのが恥ずかしいです。", "I'm not embarrassed to go."),  # 恥ずかしい
         ("1925年に記録が残っている", "It was not recorded in 1925."),  # 0 in 1925
         ("行くんです", "I'm not going."),  # explanatory ん
+        ("フライデー・ナイト・ファンタジーの曲", "It is not the Friday Night song."),  # ナイト
     ],
 )
 def test_negation_added_not_masked_by_kana_inside_words(source: str, target: str) -> None:
@@ -568,6 +570,7 @@ def test_negation_added_not_masked_by_kana_inside_words(source: str, target: str
         ("福井に久しぶりに来た。", "I haven't been to Fukui for ages."),  # 久しぶり
         ("実家に住めば？", "Why don't you live with your parents?"),  # a suggestion
         ("試してみてはどうだろう。", "Why don’t you try it?"),
+        ("それに、唇を切る原因にもなる。", "Not to mention that it may cut your lips."),
     ],
 )
 def test_negation_added_accepts_negative_words_and_tag_questions(source: str, target: str) -> None:
@@ -662,6 +665,34 @@ def test_negation_extra_beside_the_source_negation() -> None:
 )
 def test_negation_lost_accepts_affirmative_renderings(source: str, target: str) -> None:
     assert run(negation_lost, source, target) == []
+
+
+def test_negative_word_rendered_by_its_gloss_licenses_nothing_else() -> None:
+    # 不 of 不眠症 is rendered by "insomnia": it cannot account for an added "not".
+    src = "不眠症に悩まされている青年。"
+    [issue] = run(negation_added, src, "He suffers from insomnia and is not a young man.")
+    assert issue.severity == "critical" and "不" in issue.message
+    assert run(negation_added, src, "A young man who suffers from insomnia.") == []
+    # A word whose glosses negate (不要 "unnecessary") is never taken as rendered without one.
+    assert run(negation_added, "返信不要です。", "No reply needed.") == []
+    assert rendered_words("返信不要です。", "Reply unnecessary, not needed.") == set()
+
+
+def test_negation_lost_when_only_the_sources_only_is_rendered() -> None:
+    src = "大人は選べないので、カード機能のみのもの。"
+    [issue] = run(negation_lost, src, "Adults can choose the ones with card functions only.")
+    assert issue.severity == "major"
+    assert run(negation_lost, src, "Adults cannot choose the ones with card functions only.") == []
+    # With no のみ/だけ/ばかり in the source, an "only" may render the negation itself.
+    assert run(negation_lost, "これしか選べない。", "You can only choose this.") == []
+
+
+def test_may_and_sorry_license_no_english_negation() -> None:
+    src = "雨は降らないし、彼は来るかもしれない。"
+    tgt = "It doesn't rain, and he may not come."
+    [issue] = run(negation_extra, src, tgt)
+    assert issue.severity == "major" and tgt[issue.span[0] : issue.span[1]] == "not"
+    assert run(negation_extra, src, "It doesn't rain, and he may come.") == []
 
 
 def test_negation_extra_counts_an_auxiliary_once() -> None:

@@ -4,13 +4,16 @@ negated in English, and an English negation needs a negation in the source.
 The Japanese side is read with unidic (auxiliaries ない/ぬ/ず and the adjective 無い), minus
 the constructions whose English is affirmative: なければならない "must", かもしれない "may",
 しか…ない "only", に違いない "must be". The English side counts not/n't/no/never/without/
-fail/lack/un-…/-less words.
+fail/lack/un-…/-less words. A negative word the English renders affirmatively by its own
+gloss (不眠症 "insomnia", 防水 "waterproof") licenses no other negation, and an English "only"
+the source's のみ/だけ accounts for renders no negated predicate.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 from itertools import islice
 
 from qa.checks.base import Context, Finding, register
@@ -28,6 +31,7 @@ from qa.langdata import (
 )
 from qa.lexicon import morphs
 from qa.model import Segment
+from qa.signals.dictionary import Term, gloss_keys, source_terms, target_keys
 
 _NOT_NEGATION = re.compile("|".join(JA_NOT_NEGATION_PATTERNS))
 _EN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
@@ -69,6 +73,7 @@ def source_negations(text: str, all_forms: bool = False) -> list[tuple[int, int]
 
 
 _HAS_KANJI = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff々]")
+_KATAKANA = re.compile(r"[\u30a1-\u30fa\u30fc]+")
 
 
 # Verb stems in the irrealis (未然形) a-row, before which ん is the negative ぬ (合わん "won't
@@ -84,22 +89,73 @@ def source_negative_words(text: str) -> list[str]:
     word starts (なく in なくなった, not in 少なく's middle; 0 alone, not in 1905), and a
     one-kana entry (ん, ず, ぬ) only as the negative auxiliary, not in 姉さん, 恥ずかしい or
     行くんです."""
+    return [w for w, _ in negative_word_starts(text)]
+
+
+@lru_cache(maxsize=4096)  # each of the three negation checks asks, for the same source
+def negative_word_starts(text: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """`source_negative_words`, each with where it occurs as a negative word (the starts of
+    the tokens it was found at; none for the prohibitive な! that spacing can split)."""
     toks = [m for m in morphs(text) if m.surface.strip()]
     squeezed = re.sub(r"\s+", "", text)
     surfaces = "".join(m.surface for m in toks)  # what `_word_at` can join: w must be in it
     found = []
     for w in JA_NEGATIVE_WORDS:
         if _HAS_KANJI.search(w):
-            hit = w in text and any(_kanji_word_at(toks, i, w) for i in range(len(toks)))
+            at = [i for i in range(len(toks)) if w in text and _kanji_word_at(toks, i, w)]
         elif not w.isalnum():  # な」 な! (prohibitive): spacing varies ("な ! !")
-            hit = w in squeezed
+            at = [-1] if w in squeezed else []
         elif len(w) == 1:
-            hit = any(_negative_kana(toks, i) for i, m in enumerate(toks) if m.surface == w)
+            at = [i for i, m in enumerate(toks) if m.surface == w and _negative_kana(toks, i)]
         else:
-            hit = w in surfaces and any(_word_at(toks, i, w) for i in range(len(toks)))
-        if hit:
-            found.append(w)
-    return found
+            at = [i for i in range(len(toks)) if w in surfaces and _word_at(toks, i, w)]
+        if at:
+            found.append((w, tuple(toks[i].start for i in at if i >= 0)))
+    return tuple(found)
+
+
+def rendered_words(source: str, target: str) -> set[str]:
+    """Negative words of the source (`source_negative_words`) that the target already renders
+    without a negation, by a one-word gloss of their own term: 不眠症 "insomnia", 防水
+    "waterproof", 欠けた "chipped", 違う "different". Such a word accounts for that English
+    word, not for a "not" elsewhere. Not counted: a gloss that negates (不要 "unnecessary"),
+    one of several words ("tax" of 税抜 "before tax" renders 税, not 抜), and an English word
+    a negation governs (外す "leave" in "did not leave the pin in")."""
+    negated = [c for c in target_negations(target) if not _weak(target, c)]
+    have = target_keys(_blank(target, [(a, _governed_end(target, b)) for a, b in negated]))
+    out = set()
+    for w, at in negative_word_starts(source):
+        for term, _ in source_terms(source):
+            if any(term.start <= a < term.end for a in at) and _one_word_keys(term) & have:
+                out.add(w)
+    return out
+
+
+def _one_word_keys(term: Term) -> frozenset[str]:
+    keys = (gloss_keys(g) for g in term.glosses if not _negates(g))
+    return frozenset(k for ks in keys if len(ks) == 1 for k in ks)
+
+
+def _negates(gloss: str) -> bool:
+    return any(not _weak(gloss, c) for c in target_negations(gloss))
+
+
+def _weak(text: str, cue: tuple[int, int]) -> bool:
+    return text[cue[0] : cue[1]].lower() in EN_WEAK_NEGATION
+
+
+# The words a negation governs: up to three after it, within the clause.
+_GOVERNED = re.compile(r"(?:\s+[A-Za-z'’-]+){0,3}")
+
+
+def _governed_end(text: str, end: int) -> int:
+    return end + len(_GOVERNED.match(text, end).group())  # type: ignore[union-attr]
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    for a, b in spans:
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
 
 
 def _kanji_word_at(toks: list, i: int, w: str) -> bool:
@@ -145,8 +201,12 @@ def _word_at(toks: list, i: int, w: str) -> bool:
         joined += m.surface
         if joined == w:
             return True
-        if joined.startswith(w):
-            return m is toks[i] and m.pos1 in ("動詞", "形容詞", "名詞", "感動詞")
+        if joined.startswith(w):  # a word it starts: なくなった, not ナイト "night", ダメージ
+            return (
+                m is toks[i]
+                and m.pos1 in ("動詞", "形容詞", "名詞", "感動詞")
+                and not _KATAKANA.fullmatch(w)
+            )
         if not w.startswith(joined):
             return False
     return False
@@ -186,7 +246,7 @@ def negation_lost(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not seg.has_both_sides:
         return
     negs = source_negations(seg.source or "")
-    if negs and not target_negations(seg.target or ""):
+    if negs and not _unaccounted(seg.source or "", seg.target or ""):
         a, b = negs[0]
         yield Finding(
             f"source negates ({(seg.source or '')[max(0, a - 3) : b]}) but the target has no "
@@ -194,6 +254,20 @@ def negation_lost(seg: Segment, ctx: Context) -> Iterator[Finding]:
             span=(a, b),
             side="source",
         )
+
+
+# Japanese "only" words, which an English "only" renders rather than a negated predicate.
+_ONLY_WORDS = re.compile(r"のみ|だけ|ばかり")
+
+
+def _unaccounted(source: str, target: str) -> list[tuple[int, int]]:
+    """The target's negation cues less the "only"s the source's own のみ/だけ/ばかり account
+    for: "adults cannot choose those with card functions only" (選べない … のみ) keeps its
+    "cannot"; "adults can choose those … only" has nothing left to render 選べない."""
+    cues = target_negations(target)
+    only = [c for c in cues if target[c[0] : c[1]].lower() == "only"]
+    spare = min(len(only), len(_ONLY_WORDS.findall(source)))
+    return [c for c in cues if c not in only[:spare]]
 
 
 # Negative forms that never come out negated in English: かもしれない "may", すみません
@@ -208,14 +282,19 @@ _NEVER_NEGATED = re.compile(
 def negation_added(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not seg.has_both_sides:
         return
-    source = _NEVER_NEGATED.sub("。", seg.source or "")
-    if source_negations(source, all_forms=True) or source_negative_words(source):
+    source, target = _NEVER_NEGATED.sub("。", seg.source or ""), seg.target or ""
+    if source_negations(source, all_forms=True):
         return
-    cues = target_negations(seg.target or "", explicit_only=True)
+    words = source_negative_words(source)
+    rendered = rendered_words(source, target) if words else set()
+    if set(words) - rendered:
+        return
+    cues = target_negations(target, explicit_only=True)
     if cues:
         a, b = cues[0]
+        why = f" (its {', '.join(sorted(rendered))} rendered without one)" if rendered else ""
         yield Finding(
-            f"target says {(seg.target or '')[a:b]!r} but the source has no negation", span=(a, b)
+            f"target says {target[a:b]!r} but the source has no negation{why}", span=(a, b)
         )
 
 
@@ -225,12 +304,15 @@ def negation_added(seg: Segment, ctx: Context) -> Iterator[Finding]:
 _AUXILIARY_WORDS = frozenset({"ず", "ずに", "ん", "ぬ", "せん", "ねえ", "ねー", "ナイ", "なく"})
 
 
-def licensed_count(source: str) -> int:
+def licensed_count(source: str, target: str = "") -> int:
     """How many English negations the source can account for: its negated predicates (all
-    forms) plus its negative words other than the auxiliary's own forms — or, where the
-    source has no negated predicate, all of its negative words (なくなった "gone" is a word)."""
+    forms but "may"/"sorry") plus its negative words other than the auxiliary's own forms —
+    or, where the source has no negated predicate, all of its negative words (なくなった
+    "gone" is a word) — less the words `target` renders without a negation."""
+    source = _NEVER_NEGATED.sub("。", source)
     predicates = len(source_negations(source, all_forms=True))
-    words = source_negative_words(source)
+    rendered = rendered_words(source, target) if target else set()
+    words = [w for w in source_negative_words(source) if w not in rendered]
     if predicates:
         words = [w for w in words if w not in _AUXILIARY_WORDS]
     return predicates + len(words)
@@ -245,7 +327,7 @@ def negation_extra(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not seg.has_both_sides:
         return
     source, target = seg.source or "", seg.target or ""
-    licensed = licensed_count(source)
+    licensed = licensed_count(source, target)
     explicit = target_negations(target, explicit_only=True)
     if not (licensed and explicit):
         return

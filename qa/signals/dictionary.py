@@ -128,7 +128,7 @@ def _flat(senses: tuple[tuple[str, ...], ...]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=4096)
-def _source_terms(source: str) -> tuple[tuple[Term, frozenset[str]], ...]:
+def source_terms(source: str) -> tuple[tuple[Term, frozenset[str]], ...]:
     """Terms of a source with the keys any one of which shows the term in a target (cached:
     the same source is checked against many targets)."""
     out: dict[str, tuple[Term, frozenset[str]]] = {}
@@ -142,13 +142,13 @@ def _source_terms(source: str) -> tuple[tuple[Term, frozenset[str]], ...]:
 def source_keys(source: str) -> frozenset[str]:
     """The keys of every gloss of the source's terms: the English words its dictionary
     entries attest (高い: high, tall, expensive)."""
-    return frozenset(k for _, keys in _source_terms(source) for k in keys)
+    return frozenset(k for _, keys in source_terms(source) for k in keys)
 
 
 def missing_terms(source: str, target: str) -> tuple[int, list[Term]]:
     """(number of glossable source terms, those none of whose glosses is in the target)."""
     have = target_keys(target)
-    checked = _source_terms(source)
+    checked = source_terms(source)
     return len(checked), [t for t, keys in checked if not keys & have]
 
 
