@@ -77,6 +77,9 @@ SHIPPED = {  # label: (shipped model, fit_lm's cached rows)
 }
 
 
+LMQ = "default, offline, lm_quality"
+
+
 def held_out(data: wmt22.WMT22, path: Path) -> tuple[list[wmt22.DARow], dict[str, np.ndarray]]:
     """The DA rows outside the shipped fits' 1/8 of the documents, and each shipped model's
     risk on them (findings lifting it, as in a run), negated: higher = better."""
@@ -90,16 +93,19 @@ def held_out(data: wmt22.WMT22, path: Path) -> tuple[list[wmt22.DARow], dict[str
     alpha = json.loads(fit_quality.OUT.read_text(encoding="utf-8"))["alpha"]
     quality, _ = fit_quality.columns(path, list(range(len(data.da))), [], 150, alpha)
     models = risk.load_models()
+    oof = -np.array(json.loads((fit_risk.CACHE / "oof_offline_lmq.json").read_text()), float)
+    all_rows = len(oof) == len(data.da)  # offline_lmq ships as the all-rows fit, or a 1/8 one
+    shipped = SHIPPED if all_rows else {**SHIPPED, LMQ: ("offline_lmq", "offline")}
     risks = {}
-    for label, (model, mode) in SHIPPED.items():
+    for label, (model, mode) in shipped.items():
         held = [{**rows[mode][i], "lm_quality": quality[i]} for i in rest]
         pred = np.array([models[model].predict(x) for x in held])
         risks[label] = -fit_risk.with_findings(pred, held)
     for label, v in out_of_fold().items():  # the all-rows fits of fit_lm --share 1, same rows
         if label in SHIPPED and len(v) == len(data.da):
             risks[f"{label}: all-rows CV"] = v[rest]
-    oof = -np.array(json.loads((fit_risk.CACHE / "oof_offline_lmq.json").read_text()), float)
-    risks["default, offline, lm_quality (shipped): all-rows CV"] = oof[rest]
+    if all_rows:
+        risks[f"{LMQ} (shipped): all-rows CV"] = oof[rest]
     return [data.da[i] for i in rest], risks
 
 
