@@ -131,6 +131,7 @@ def rendered_words(source: str, target: str) -> set[str]:
     return out
 
 
+@lru_cache(maxsize=65536)  # the same terms recur across a run's sources
 def _one_word_keys(term: Term) -> frozenset[str]:
     keys = (gloss_keys(g) for g in term.glosses if not _negates(g))
     return frozenset(k for ks in keys if len(ks) == 1 for k in ks)
