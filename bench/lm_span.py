@@ -10,9 +10,9 @@ check fires (major) and, for the word-level classes, how often the highlighted s
 damaged words. `lm_contrast` (how much likelier the LM finds a word's opposite) is cut at the
 99.5th percentile of the references' strongest contrast (fires on ~0.5% of them: it flags on
 its own) and reported the same way. `--write` stores the cuts in qa/data/risk_model.json's
-calibration.
+calibration (`--write lm_contrast`: that check's only; the other keeps its stored cuts).
 
-    python -m bench.lm_span --data ../shared/data/wmt22-jaen --per-type 100 [--write]
+    python -m bench.lm_span --data ../shared/data/wmt22-jaen --per-type 100 [--write [CHECK ...]]
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from qa.runtime import Models
 OUT = Path(__file__).resolve().parents[1] / "qa" / "data" / "risk_model.json"
 MAJOR_Q, MINOR_Q = 97.0, 90.0
 CONTRAST_Q = 99.5
+CHECKS = ("lm_span", "lm_contrast")
 
 
 def analyses(models: Models, pairs: list[tuple[str, str]]) -> list:
@@ -61,7 +62,12 @@ def main() -> None:
     ap.add_argument("--data", type=Path, default=perturb.DEFAULT_DATA)
     ap.add_argument("--per-type", type=int, default=100)
     ap.add_argument("--refs", type=int, default=1000, help="dev references for the cuts")
-    ap.add_argument("--write", action="store_true")
+    ap.add_argument(
+        "--write",
+        nargs="*",
+        choices=CHECKS,
+        help="store the cuts of these checks (both when none is named)",
+    )
     args = ap.parse_args()
     halves = perturb.split_halves(perturb.load_lines(args.data), 0)
     dev = {"dev": halves["dev"]}
@@ -105,10 +111,11 @@ def main() -> None:
             f"| {kind} | {len(rows)} | {major:.2f} | {anyf:.2f} | {share} | "
             f"{len(fired) / max(len(rows), 1):.2f} | {on_share} |"
         )
-    if args.write:
+    if args.write is not None:
         data = json.loads(OUT.read_text(encoding="utf-8"))
-        data["calibration"]["lm_span"] = cuts
-        data["calibration"]["lm_contrast"] = contrast_cut
+        fitted = {"lm_span": cuts, "lm_contrast": contrast_cut}
+        for check in args.write or CHECKS:
+            data["calibration"][check] = fitted[check]
         OUT.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         print(f"wrote the cuts into {OUT}")
 
