@@ -51,10 +51,6 @@ DB_NAME = "features.sqlite"
 # Segments a run computes at once (see `compute`): below qa/lexicon.py's cache sizes, above
 # the 2,008 WMT22 pairs the benchmarks check in one piece.
 CHUNK = 2500
-# And at most this many characters of text (source, target, retranslation, reference): a
-# chunk holds the e5 token states of all its texts at once (~0.4 KB a character), so 2,500
-# paragraphs held ~1 GB of them (RSS 1.4 → 2.4 GB). 2,500 WMT22 sentence pairs have ~330,000.
-CHUNK_CHARS = 400_000
 # The statistics of a segment without a retranslation or reference: one empty dict for all of
 # them (never changed), not one each; a mapping proxy would not pickle (Ray workers).
 NO_STATS: dict[str, Any] = {}
@@ -120,11 +116,10 @@ def compute(
     fingerprinted and marked against `settings.ignore` (never cached: the ignore list is the
     user's).
 
-    Past `CHUNK` segments (or `CHUNK_CHARS` characters) this goes chunk by chunk (`chunks`),
-    so that only one chunk's rows, entries and batches exist at once (and qa/lexicon.py's
-    caches, sized for a few thousand texts, keep hitting): first what checks read from the
-    whole run (a `RunState`'s parts, an opaque `prepare`) over every segment, then each chunk
-    computed, stored and made into results.
+    Past `CHUNK` segments this goes chunk by chunk, so that only one chunk's rows, entries and
+    batches exist at once (and qa/lexicon.py's caches, sized for a few thousand texts, keep
+    hitting): first what checks read from the whole run (a `RunState`'s parts, an opaque
+    `prepare`) over every segment, then each chunk computed, stored and made into results.
     The values equal those of one pass over all segments, as a unit's value depends on its
     segment alone (e5 and the LM batch differently then, as they do in a cached run). Past
     `spill.SPILL_AT` segments the results are a `SpilledResults`: on disk, read a chunk at a
@@ -135,15 +130,14 @@ def compute(
     shared: dict[str, dict] = {"text": {}, "span": {}, "data": {}}
     stats: dict[str, Any] = {"computed": {}, "lookups": 0, "hits": 0, "shared": shared}
     states = None
-    parts = chunks(segments)
-    if len(parts) > 1:
+    if len(segments) > CHUNK:
         states = _run_wide(segments, settings, models, unit, oversized, store, stats["computed"])
     # a big run's results go to a temporary file as each chunk is done (qa/spill.py)
     big = len(segments) > spill.SPILL_AT
     out: list[SegmentResult] | SpilledResults = SpilledResults(segments, NO_STATS) if big else []
     try:
-        for start, end in parts:
-            chunk = segments[start:end]
+        for start in range(0, len(segments), CHUNK):
+            chunk = segments[start : start + CHUNK]
             report = _whole_run(models.progress, start, len(chunk), len(segments))
             args = (settings, models, unit, oversized, scores, store, stats, states, report)
             out.extend(_chunk(chunk, *args))
@@ -160,21 +154,6 @@ def compute(
         store.close()  # the last one out folds the WAL in; the next run reopens it
         models.cache.computed = stats["computed"]
         models.cache.lookups, models.cache.hits = stats["lookups"], stats["hits"]
-    return out
-
-
-def chunks(segments: Sequence[Segment]) -> list[tuple[int, int]]:
-    """[start, end) of consecutive chunks of at most CHUNK segments and CHUNK_CHARS
-    characters (a longer segment makes a chunk of its own)."""
-    out, start, chars = [], 0, 0
-    for i, s in enumerate(segments):
-        n = sum(len(t) for t in (s.source, s.target, s.retranslation, s.reference) if t)
-        if i > start and (i - start >= CHUNK or chars + n > CHUNK_CHARS):
-            out.append((start, i))
-            start, chars = i, 0
-        chars += n
-    if start < len(segments):
-        out.append((start, len(segments)))
     return out
 
 
@@ -311,8 +290,8 @@ def _parts(
     `fresh`), else computed and stored."""
     name, fp = f"p:{info.name}", _fp(*_unit_id(info), "part")
     out: list[Any] = []
-    for start, end in chunks(segments):
-        rows = _lookup(segments[start:end], store)
+    for start in range(0, len(segments), CHUNK):
+        rows = _lookup(segments[start : start + CHUNK], store)
         todo = list(rows.rows) if fresh else rows.missing(name, fp)
         rows.fill(name, fp, {k: _plain(prep.part(rows.first[k])) for k in todo})
         if todo:

@@ -189,10 +189,6 @@ def test_a_run_in_chunks_equals_one_pass(tmp_path: Path, monkeypatch) -> None:
     entity = [i for i in json.loads(one_pass)["segments"][0]["issues"] if i["check"] == "entity"]
     assert [i["severity"] for i in entity] == ["critical"]  # the cast came from segment 17
     assert '"oversized"' in one_pass
-    monkeypatch.setattr(features, "CHUNK_CHARS", 60)  # chunks by characters: 2–3 segments
-    assert len(features.chunks(with_cut())) > 5
-    assert as_json(with_cut(), s, fresh_models()) == one_pass
-    monkeypatch.setattr(features, "CHUNK_CHARS", 10**9)
     monkeypatch.setattr(features, "CHUNK", 5)
     assert as_json(with_cut(), s, fresh_models()) == one_pass
     cold = fresh_models(tmp_path)
@@ -201,19 +197,6 @@ def test_a_run_in_chunks_equals_one_pass(tmp_path: Path, monkeypatch) -> None:
     warm = fresh_models(tmp_path)
     assert as_json(with_cut(), s, warm) == one_pass
     assert warm.cache.computed == {} and warm.cache.hits == warm.cache.lookups == 20
-
-
-def test_chunks_keep_to_both_a_segment_and_a_character_budget(monkeypatch) -> None:
-    """Long paragraphs make smaller chunks: a chunk holds its texts' e5 token states at once."""
-    monkeypatch.setattr(features, "CHUNK", 4)
-    monkeypatch.setattr(features, "CHUNK_CHARS", 100)
-    short = [Segment(str(i), "猫です。", "A cat.") for i in range(9)]  # 10 characters each
-    assert features.chunks(short) == [(0, 4), (4, 8), (8, 9)]
-    long = [Segment(str(i), "猫" * 30, "cat " * 5, retranslation="x" * 10) for i in range(5)]
-    assert features.chunks(long) == [(0, 1), (1, 2), (2, 3), (3, 4), (4, 5)]  # 60 each
-    huge = [Segment("0", "猫" * 500, "cat"), *short[:2]]  # one over the budget: alone
-    assert features.chunks(huge) == [(0, 1), (1, 3)]
-    assert features.chunks([]) == []
 
 
 @pytest.mark.parametrize("folder", [False, True])
