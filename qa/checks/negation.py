@@ -102,13 +102,13 @@ def negative_word_starts(text: str) -> tuple[tuple[str, tuple[int, ...]], ...]:
     found = []
     for w in JA_NEGATIVE_WORDS:
         if _HAS_KANJI.search(w):
-            at = [i for i in range(len(toks)) if w in text and _kanji_word_at(toks, i, w)]
+            at = [i for i in range(len(toks)) if _kanji_word_at(toks, i, w)] if w in text else []
         elif not w.isalnum():  # な」 な! (prohibitive): spacing varies ("な ! !")
             at = [-1] if w in squeezed else []
         elif len(w) == 1:
             at = [i for i, m in enumerate(toks) if m.surface == w and _negative_kana(toks, i)]
         else:
-            at = [i for i in range(len(toks)) if w in surfaces and _word_at(toks, i, w)]
+            at = [i for i in range(len(toks)) if _word_at(toks, i, w)] if w in surfaces else []
         if at:
             found.append((w, tuple(toks[i].start for i in at if i >= 0)))
     return tuple(found)
@@ -121,10 +121,13 @@ def rendered_words(source: str, target: str) -> set[str]:
     word, not for a "not" elsewhere. Not counted: a gloss that negates (不要 "unnecessary"),
     one of several words ("tax" of 税抜 "before tax" renders 税, not 抜), and an English word
     a negation governs (外す "leave" in "did not leave the pin in")."""
+    starts = negative_word_starts(source)
+    if not starts:
+        return set()
     negated = [c for c in target_negations(target) if not _weak(target, c)]
     have = target_keys(_blank(target, [(a, _governed_end(target, b)) for a, b in negated]))
     out = set()
-    for w, at in negative_word_starts(source):
+    for w, at in starts:
         for term, _ in source_terms(source):
             if any(term.start <= a < term.end for a in at) and _one_word_keys(term) & have:
                 out.add(w)
@@ -287,7 +290,7 @@ def negation_added(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if source_negations(source, all_forms=True):
         return
     words = source_negative_words(source)
-    rendered = rendered_words(source, target) if words else set()
+    rendered = rendered_words(source, target)
     if set(words) - rendered:
         return
     cues = target_negations(target, explicit_only=True)
@@ -335,7 +338,7 @@ def negation_extra(seg: Segment, ctx: Context) -> Iterator[Finding]:
     cues = [
         (a, b)
         for a, b in target_negations(target)
-        if target[a:b].lower() not in EN_WEAK_NEGATION and not _litotes(target, (a, b), explicit)
+        if not _weak(target, (a, b)) and not _litotes(target, (a, b), explicit)
     ]
     if len(cues) > licensed:
         a, b = explicit[-1]
