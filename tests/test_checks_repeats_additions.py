@@ -90,8 +90,9 @@ def test_a_run_embeds_all_candidate_sentences_in_one_pass(monkeypatch: pytest.Mo
     monkeypatch.setattr(
         models.embedder,
         "_run",
-        lambda todo, wanted: (calls.append(len(todo)), run_once(todo, wanted)),
+        lambda todo, wanted, states: (calls.append(states), run_once(todo, wanted, states)),
     )
     found = check_segments(added_sentence, segs, models=models)
-    assert len(calls) == 1  # every segment's texts went into the first forward pass
+    # every segment's texts went into the first forward pass, keeping no token states
+    assert calls == [False]
     assert [len(f) for f in found] == [1, 1, 1]

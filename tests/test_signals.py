@@ -87,10 +87,13 @@ class CountingE5:
     def __init__(self) -> None:
         self.seen: list[str] = []
 
-    def encode(self, texts: list[str], prefix: str, layer: int):  # noqa: ANN201
+    def encode(self, texts: list[str], prefix: str, layer=None, max_bytes=None):  # noqa: ANN001, ANN201
         self.seen += texts
         vecs = [np.full(8, len(t), dtype=np.float32) for t in texts]
-        return vecs, [np.full((4, 8), len(t), dtype=np.float16) for t in texts]
+        states = [np.full((4, 8), len(t), dtype=np.float16) for t in texts]
+        if max_bytes is not None:  # as TorchE5 does: states while they fit, None after
+            states = [st if (k + 1) * 64 <= max_bytes else None for k, st in enumerate(states)]
+        return vecs, (states if layer is not None else None)
 
 
 def test_e5_token_states_stay_within_their_bytes_and_are_computed_once() -> None:
@@ -105,6 +108,48 @@ def test_e5_token_states_stay_within_their_bytes_and_are_computed_once() -> None
         assert None not in e5_sim(segs, models) and None not in e5_match(segs, models)
         assert set(small.tokens) == {t for s in segs for t in (s.source, s.target)}
     assert len(fake.seen) == len(set(fake.seen)) == 12
+
+
+def test_e5_encode_keeps_token_states_within_a_byte_budget() -> None:
+    """Past `max_bytes` a text gets no states (the shortest texts are kept); the vectors, and
+    the states kept, are exactly those of the unbudgeted call (the batches are the same)."""
+    texts = [en for _, en in PAIRS] + [GOOD, SOURCE]
+    e5 = M.embedder.runtime
+    vecs, states = e5.encode(texts, "passage: ", 6)
+    sizes = sorted(st.nbytes for st in states)
+    budget = sum(sizes[:3]) + sizes[3] // 2  # room for the three shortest, not the fourth
+    vecs2, kept = e5.encode(texts, "passage: ", 6, budget)
+    assert np.array_equal(vecs, vecs2)
+    assert sum(st is not None for st in kept) == 3
+    assert sum(st.nbytes for st in kept if st is not None) <= budget
+    for st, k in zip(states, kept, strict=True):
+        assert k is None or np.array_equal(st, k)
+    assert e5.encode(texts, "passage: ", 6, 0)[1] == [None] * len(texts)
+
+
+def test_e5_token_signals_hold_few_states_and_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With room for few token states (a chunk of long paragraphs), e5_sim keeps what fits
+    and e5_recall computes the rest a window at a time: the same scores as with room for all
+    (within batching's ~1e-4), the store never over its budget. Retranslations and
+    `added_sentence`'s shortened targets are embedded without keeping states."""
+    import qa.signals.embed as embed
+
+    segs = [Segment(str(i), ja, en, retranslation=en.upper()) for i, (ja, en) in enumerate(PAIRS)]
+    big = Models()
+    big._embedder = Embedder()
+    big._embedder._runtime = M.embedder.runtime
+    small = Models()
+    small._embedder = Embedder(max_token_bytes=20_000)
+    small._embedder._runtime = M.embedder.runtime
+    monkeypatch.setattr(embed, "STATES_AT_ONCE", 2)
+    sims, recalls = e5_sim(segs, big), e5_recall(segs, big)
+    assert e5_sim(segs, small) == sims
+    assert 0 < len(small.embedder.tokens) < 2 * len(segs)
+    assert e5_recall(segs, small) == pytest.approx(recalls, abs=1e-3)
+    assert sum(a.nbytes for a in small.embedder.tokens.values()) <= 20_000
+    e5_retr(segs, big)
+    assert not {s.retranslation for s in segs} & big.embedder.tokens.keys()
+    assert {s.retranslation for s in segs} <= big.embedder.vectors.keys()
 
 
 def test_e5_missing_side_is_none_and_retranslation_optional() -> None:

@@ -49,7 +49,7 @@ def _embed_run(segments: list[Segment], ctx: Context) -> None:
         if sentences:
             texts += [s.source or "", s.target or "", *_without(s.target or "", sentences)]
     if texts and ctx.models is not None:
-        ctx.models.embedder.embed(texts)
+        ctx.models.embedder.embed(texts, states=False)  # vectors only
 
 
 def _best_removal(
@@ -58,7 +58,8 @@ def _best_removal(
     """The sentence whose removal raises source-target similarity most, and by how much."""
     assert ctx.models is not None, "added_sentence needs the run's models (e5)"
     without = _without(target, sentences)
-    sims = ctx.models.embedder.similarity([(source, target)] + [(source, text) for text in without])
+    pairs = [(source, target)] + [(source, text) for text in without]
+    sims = ctx.models.embedder.similarity(pairs, states=False)
     gains = [s - sims[0] for s in sims[1:]]  # type: ignore[operator]
     best = max(range(len(gains)), key=gains.__getitem__)
     return gains[best], sentences[best]

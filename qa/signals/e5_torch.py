@@ -295,14 +295,16 @@ class TorchE5(nn.Module):
         return self.encode(texts, "query: ")[0]
 
     def encode(
-        self, texts: list[str], prefix: str, layer: int | None = None
-    ) -> tuple[np.ndarray, list[np.ndarray] | None]:
+        self, texts: list[str], prefix: str, layer: int | None = None, max_bytes: int | None = None
+    ) -> tuple[np.ndarray, list[np.ndarray | None] | None]:
         """L2-normalised text vectors; with `layer`, also each text's unit-length token states
-        after that layer (float16, [tokens, 384], the prefix and <s>/</s> left out)."""
+        after that layer (float16, [tokens, 384], the prefix and <s>/</s> left out). With
+        `max_bytes`, states only while their total stays within it (shortest texts first, the
+        batches' order), None for the rest: the batches, so the vectors, are the same."""
         windows = self._windows(texts, prefix)
         sums = torch.zeros(len(texts), self.h)
         weight = torch.zeros(len(texts))
-        parts: list[list[tuple[int, np.ndarray]]] = [[] for _ in texts]
+        parts = _States(len(texts), max_bytes)
         for batch in token_batches(windows, lambda w: len(w[2]), TOKEN_BUDGET):
             vecs, states = self._forward([w for _, _, w in batch], layer)
             heap.release()  # as the LM does: batches of varying shapes fragment the heap
@@ -310,15 +312,11 @@ class TorchE5(nn.Module):
                 n = max(len(w) - 2, 1)  # content tokens: a long text's windows weigh by size
                 sums[i] += n * v
                 weight[i] += n
-                if states is not None:
+                if states is not None and parts.wants(i):
                     skip = 1 + (self.n_prefix[prefix] if a == 0 else 0)
-                    parts[i].append((a, states[row, skip : len(w) - 1].half().numpy()))
+                    parts.add(i, a, states[row, skip : len(w) - 1].half().numpy())
         vectors = F.normalize(sums / weight.clamp(min=1).unsqueeze(1), dim=1).numpy()
-        if layer is None:
-            return vectors, None
-        return vectors, [
-            np.concatenate([st for _, st in sorted(p, key=lambda q: q[0])]) for p in parts
-        ]
+        return vectors, (parts.joined() if layer is not None else None)
 
     def _windows(self, texts: list[str], prefix: str) -> list[Window]:
         """(text index, start, <s> + up to 510 content tokens + </s>) for every window."""
@@ -331,6 +329,39 @@ class TorchE5(nn.Module):
 
 
 Window = tuple[int, int, list[int]]
+
+
+class _States:
+    """The token states of one `encode` call, window by window, within a byte budget: a text
+    whose states would cross it gets none (not part of them)."""
+
+    def __init__(self, n: int, max_bytes: int | None) -> None:
+        self.parts: list[list[tuple[int, np.ndarray]]] = [[] for _ in range(n)]
+        self.left = max_bytes
+        self.dropped: set[int] = set()
+
+    def wants(self, i: int) -> bool:
+        return i not in self.dropped
+
+    def add(self, i: int, start: int, states: np.ndarray) -> None:
+        if self.left is not None:
+            if states.nbytes > self.left:
+                self.dropped.add(i)
+                self.left += sum(st.nbytes for _, st in self.parts[i])
+                self.parts[i] = []
+                return
+            self.left -= states.nbytes
+        self.parts[i].append((start, states))
+
+    def joined(self) -> list[np.ndarray | None]:
+        return [
+            None if i in self.dropped else np.concatenate([st for _, st in sorted(p, key=_first)])
+            for i, p in enumerate(self.parts)
+        ]
+
+
+def _first(part: tuple[int, np.ndarray]) -> int:
+    return part[0]
 
 
 def _bf16_fast() -> bool:

