@@ -36,8 +36,9 @@ if TYPE_CHECKING:
 
 # What the embedder keeps between calls. A big run goes chunk by chunk (qa/features.py: 2,500
 # segments, 5,000 texts) and its chunks share no texts, so room for a few chunks is enough;
-# more only grows a 1,000,000-line run (the states of 50,000 texts were ~0.5 GB).
-MAX_VECTORS = 100_000  # ~150 MB of float32 vectors (the aligner embeds a document's units first)
+# more only grows a 1,000,000-line run. A call keeps the vectors of every text it asks for
+# whatever the limit (the aligner's call holds all of a document's units).
+MAX_VECTORS = 20_000  # float32 vectors, 1.5 KB each (and their text as the key)
 MAX_TOKENS = 20_000  # token states (float16, ~25 KB a sentence, several times that a paragraph)
 MAX_TOKEN_BYTES = 160 * 1024 * 1024  # and at most this much of them
 STATES_AT_ONCE = 500  # segments whose token states one call computes (~75 MB for paragraphs)
