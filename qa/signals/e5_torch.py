@@ -316,7 +316,9 @@ class TorchE5(nn.Module):
                     skip = 1 + (self.n_prefix[prefix] if a == 0 else 0)
                     parts.add(i, a, states[row, skip : len(w) - 1].half().numpy())
         vectors = F.normalize(sums / weight.clamp(min=1).unsqueeze(1), dim=1).numpy()
-        return vectors, (parts.joined() if layer is not None else None)
+        joined = parts.joined() if layer is not None else None
+        heap.release()  # the states over the budget, freed since the last batch
+        return vectors, joined
 
     def _windows(self, texts: list[str], prefix: str) -> list[Window]:
         """(text index, start, <s> + up to 510 content tokens + </s>) for every window."""
@@ -354,14 +356,17 @@ class _States:
         self.parts[i].append((start, states))
 
     def joined(self) -> list[np.ndarray | None]:
-        return [
-            None if i in self.dropped else np.concatenate([st for _, st in sorted(p, key=_first)])
-            for i, p in enumerate(self.parts)
-        ]
+        """Each text's states in order (None: dropped), its parts handed over, not kept."""
+        out = [None if i in self.dropped else _join(p) for i, p in enumerate(self.parts)]
+        self.parts = []
+        return out
 
 
-def _first(part: tuple[int, np.ndarray]) -> int:
-    return part[0]
+def _join(parts: list[tuple[int, np.ndarray]]) -> np.ndarray:
+    """A text's windows' states in order: one window's as they are (no copy beside them)."""
+    if len(parts) == 1:
+        return parts[0][1]
+    return np.concatenate([st for _, st in sorted(parts, key=lambda q: q[0])])
 
 
 def _bf16_fast() -> bool:
