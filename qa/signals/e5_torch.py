@@ -316,9 +316,7 @@ class TorchE5(nn.Module):
                     skip = 1 + (self.n_prefix[prefix] if a == 0 else 0)
                     parts.add(i, a, states[row, skip : len(w) - 1].half().numpy())
         vectors = F.normalize(sums / weight.clamp(min=1).unsqueeze(1), dim=1).numpy()
-        joined = parts.joined() if layer is not None else None
-        heap.release()  # the states over the budget, freed since the last batch
-        return vectors, joined
+        return vectors, (parts.joined() if layer is not None else None)
 
     def _windows(self, texts: list[str], prefix: str) -> list[Window]:
         """(text index, start, <s> + up to 510 content tokens + </s>) for every window."""

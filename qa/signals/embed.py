@@ -119,7 +119,7 @@ class Embedder:
             return None
         wanted = set(texts)
         todo = sorted(wanted - self.tokens.keys(), key=len)
-        answer = {t: self.tokens[t] for t in wanted - set(todo)}
+        answer = {t: self.tokens[t] for t in wanted & self.tokens.keys()}
         if todo:
             vecs, states = self.runtime.encode(todo, "passage: ", MATCH_LAYER)
             self._keep_vectors(todo, vecs, wanted)
