@@ -167,10 +167,16 @@ def _end_of_run(t: str, i: int) -> int:
     return i
 
 
+# A list item's number or letter, which pysbd makes a sentence of its own from three digits
+# on ("101. The wired version" → "101.", "The wired version"): it joins the sentence after it.
+_LIST_MARKER = re.compile(r"\(?(?:\d{1,4}|[A-Za-z]|[IVXivx]{1,5})[.)]")
+
+
 def _english_sentences(p: Span) -> list[Span]:
     if p.heading:
         return [p]
     bounds: list[tuple[int, int]] = []
+    marker: int | None = None
     # pysbd is quadratic in its input (38 s for 100,000 characters): bounded pieces only.
     for a, b in pieces(p.text, MAX_SENTENCE_SPLIT_CHARS):
         cursor = a
@@ -183,9 +189,15 @@ def _english_sentences(p: Span) -> list[Span]:
                 break
             if bounds and not any(ch.isalnum() for ch in s):
                 bounds[-1] = (bounds[-1][0], at + len(s))  # a stray quote mark joins
+            elif marker is None and _LIST_MARKER.fullmatch(s):
+                marker = at  # "101." or "(12)" alone: it numbers the sentence after it
             else:
-                bounds.append((at, at + len(s)))
+                bounds.append((at if marker is None else marker, at + len(s)))
+                marker = None
             cursor = at + len(s)
+        if marker is not None:  # a marker with nothing after it in its piece stays
+            bounds.append((marker, cursor))
+            marker = None
     if not bounds:
         return [p]
     # Whatever pysbd did not account for joins the last sentence, so spans cover the paragraph.

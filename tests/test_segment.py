@@ -63,6 +63,21 @@ def test_english_abbreviations_and_decimals():
     ]
 
 
+def test_list_numbers_belong_to_their_sentence():
+    # pysbd makes "101." a sentence of its own; a number ending a sentence stays there
+    doc = "101. The wired version arrived. (12) It works. IV. Results are good. He scored 101. Then"
+    spans = segment_english(doc, "sentence")
+    assert texts(spans) == [
+        "101. The wired version arrived.",
+        "(12) It works.",
+        "IV. Results are good.",
+        "He scored 101.",
+        "Then",
+    ]
+    assert all(doc[s.start : s.end] == s.text for s in spans)
+    assert texts(segment_english("Done. 12.", "sentence")) == ["Done.", "12."]
+
+
 def test_english_spans_and_untranslated_paragraph_uses_japanese_rules():
     doc = "First one. Second one.\n\n日本語の段落。まだ訳されていない。\n"
     sents = segment_english(doc, "sentence")
