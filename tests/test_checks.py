@@ -24,6 +24,7 @@ from qa.checks.negation import (
 )
 from qa.checks.numbers import numbers, numbers_added, parse_japanese_number
 from qa.checks.placeholders import placeholder
+from qa.checks.prices import tax_status
 from qa.checks.punctuation import punctuation_final, punctuation_japanese
 from qa.checks.quotes import quotes_dropped, quotes_spacing, quotes_unbalanced
 from qa.checks.truncated import truncated
@@ -773,3 +774,18 @@ def test_no_as_the_abbreviation_of_number_is_not_a_negation(target: str) -> None
     assert run(negation_added, source, target) == []
     assert target_negations(target) == []
     assert run(negation_added, source, "No typhoon is approaching.")  # the real "no" still counts
+
+
+def test_a_price_tax_status_turned_around_is_major() -> None:
+    [issue] = run(tax_status, "#Product2#税抜1980円", "#Product2# 1,980 yen including tax")
+    assert issue.severity == "major" and issue.side == "target"
+    assert "税抜" in issue.message and issue.span == (21, 34)
+    [issue] = run(tax_status, "送料全国一律660円(税込)", "Shipping is 660 yen (excl. tax)")
+    assert "'excl. tax'" in issue.message
+    for ok in ("#Product2# 1,980 yen excluding tax", "1,980 yen (tax not included)",
+               "1,980 yen before tax", "1,980 yen (tax-excluded)", "1,980 yen"):  # fmt: skip
+        assert run(tax_status, "#Product2#税抜1980円", ok) == []
+    assert run(tax_status, "送料660円(税込)", "Shipping 660 yen (tax-included)") == []
+    assert run(tax_status, "送料660円(税込)", "Shipping 660 yen, not including tax") != []
+    # both statuses in the source (a price before tax and after): nothing to contradict
+    assert run(tax_status, "税抜1980円（税込2178円）", "2,178 yen excluding tax") == []

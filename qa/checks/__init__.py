@@ -26,6 +26,7 @@ MODULES = (  # registry order = the order of findings in a segment
     "numbers",
     "oversized",
     "placeholders",
+    "prices",
     "punctuation",
     "quotes",
     "terms",

@@ -17,6 +17,7 @@ MQM: dict[str, str] = {
     "units": "accuracy/mistranslation",
     "weekday": "accuracy/mistranslation",
     "relative_date": "accuracy/mistranslation",
+    "tax_status": "accuracy/mistranslation",
     "gender": "accuracy/mistranslation",
     "entity": "accuracy/mistranslation",
     "negation_lost": "accuracy/mistranslation",
