@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from qa.checks.base import CHECKS
+from qa.checks.bounds import number_bound
 from qa.checks.casing import lowercase_i, lowercase_name, lowercase_start
 from qa.checks.dates import relative_date, source_weekdays, weekday
 from qa.checks.doubled import doubled_words
@@ -789,3 +790,22 @@ def test_a_price_tax_status_turned_around_is_major() -> None:
     assert run(tax_status, "送料660円(税込)", "Shipping 660 yen, not including tax") != []
     # both statuses in the source (a price before tax and after): nothing to contradict
     assert run(tax_status, "税抜1980円（税込2178円）", "2,178 yen excluding tax") == []
+
+
+def test_a_bound_on_a_number_turned_around_is_major() -> None:
+    src = "送料無料は3000円以上のご購入で"
+    bad = "Free shipping on purchases of 3,000 yen or less"
+    [issue] = run(number_bound, src, bad)
+    assert issue.severity == "major" and issue.side == "target" and "3000円以上" in issue.message
+    assert issue.span is not None and bad[slice(*issue.span)] == "or less"
+    [issue] = run(number_bound, src, "Free shipping on purchases under ¥3,000")
+    assert "'under ¥'" in issue.message
+    [issue] = run(number_bound, "2週間以内に返品", "Returns after more than two weeks")
+    assert "'more than'" in issue.message
+    [issue] = run(number_bound, "100人を超える死者", "up to 100 dead")
+    for ok in ("Free shipping on purchases of 3,000 yen or more",
+               "Free shipping over ¥3,000", "Free shipping on 3,000 yen purchases"):  # fmt: skip
+        assert run(number_bound, src, ok) == []
+    assert run(number_bound, "16歳未満は不可", "Not for those under 16") == []
+    assert run(number_bound, "３点以上で10%オフ", "10% off on 3 items or fewer") != []
+    assert run(number_bound, "3つ超大型", "three super-large ones") == []  # 超 as a prefix

@@ -13,6 +13,7 @@ from qa.checks.base import CHECKS, CheckInfo, Context, Finding, register
 MODULES = (  # registry order = the order of findings in a segment
     "added_sentence",
     "alignment",
+    "bounds",
     "casing",
     "dates",
     "doubled",

@@ -15,6 +15,7 @@ MQM: dict[str, str] = {
     "numbers": "accuracy/mistranslation",
     "numbers_added": "accuracy/mistranslation",
     "units": "accuracy/mistranslation",
+    "number_bound": "accuracy/mistranslation",
     "weekday": "accuracy/mistranslation",
     "relative_date": "accuracy/mistranslation",
     "tax_status": "accuracy/mistranslation",
