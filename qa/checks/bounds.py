@@ -60,6 +60,8 @@ _WORDS = {"up": "or more / over", "down": "or less / under / within"}
 
 def source_bounds(text: str) -> list[tuple[float, str, str]]:
     """(value, "up" or "down", the source's words) for each bounded number of the source."""
+    if not _JA_BOUND.search(text):  # most sources have no bound word: skip parsing numbers
+        return []
     out = []
     for n in source_numbers(text, owed_only=False):
         m = _JA_BOUND.match(text, n.span[1])
@@ -76,10 +78,11 @@ def target_bounds(text: str, value: float) -> dict[str, tuple[int, int]]:
     for (a, b), values, _ in target_numbers(text):
         if not any(_close(value, v) for v in values):
             continue
+        lo = max(0, a - 40)
         for way, before, after in _EN_BOUNDS:
-            m = before.search(text[max(0, a - 40) : a])
+            m = before.search(text[lo:a])
             if m is not None:
-                found.setdefault(way, (max(0, a - 40) + m.start(), max(0, a - 40) + m.end()))
+                found.setdefault(way, (lo + m.start(), lo + m.end()))
             m = after.search(text[b : b + 40])
             if m is not None:
                 words = "w" if m.group("w") else "plus"
