@@ -103,7 +103,7 @@ class _Rows:
 
 
 def compute(
-    segments: list[Segment],
+    segments: Sequence[Segment],
     settings: Settings,
     models: Models,
     unit: str = "segment",
@@ -250,7 +250,7 @@ def _whole_run(report: Callable[[str, int, int], None], start: int, size: int, t
 
 
 def _run_wide(
-    segments: list[Segment],
+    segments: Sequence[Segment],
     settings: Settings,
     models: Models,
     unit: str,
@@ -281,7 +281,7 @@ def _run_wide(
 def _parts(
     info: CheckInfo,
     prep: RunState,
-    segments: list[Segment],
+    segments: Sequence[Segment],
     store: Store | None,
     computed: dict[str, int],
     fresh: bool = False,

@@ -8,8 +8,9 @@ that would read like a bad translation.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import cache
+from itertools import islice
 
 from sacrebleu.metrics import BLEU, CHRF, TER
 from sacrebleu.metrics.base import Metric
@@ -111,11 +112,14 @@ class CorpusStats:
         return scores, signatures
 
 
-def corpus_scores(segments: list[Segment]) -> tuple[dict[str, float], dict[str, str]]:
-    """Corpus-level scores of `segments` and their signatures, their statistics computed."""
+def corpus_scores(segments: Iterable[Segment]) -> tuple[dict[str, float], dict[str, str]]:
+    """Corpus-level scores of `segments` and their signatures, their statistics computed (a
+    thousand segments at a time: `segments` may be a big run's, read back from disk)."""
     corpus = CorpusStats()
-    for row in segment_stats(segments):
-        corpus.add(row)
+    it = iter(segments)
+    while part := list(islice(it, 1000)):
+        for row in segment_stats(part):
+            corpus.add(row)
     return corpus.scores()
 
 

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from qa import checks, documents, features, metrics, risk, signals
+from qa import checks, documents, features, metrics, risk, signals, spill
 from qa.errors import InputError
 from qa.io.documents import read_document_pair
 from qa.io.read import read_segments
 from qa.io.retranslations import read_retranslations
 from qa.limits import clip_segments, oversized_meta
 from qa.model import Issue, Result, Segment, SegmentResult, Summary
+from qa.packed import packed
 from qa.progress import Report, silent
 from qa.runtime import Models
 from qa.segment import LEVELS, oversized_units
@@ -103,6 +104,8 @@ def run(
         segments, meta = inputs, dict(meta or {})
         meta.update(oversized_meta(clip_segments(segments)))  # what the readers do for files
     retranslate(segments, models.translator, models.progress)
+    if isinstance(inputs, Inputs):  # read here, so no caller holds them: packed if big
+        segments = packed(segments, spill.SPILL_AT, features.CHUNK)
     chosen, path = choose_path(settings, models)
     unit = meta.get("level", "segment")
     oversized = tuple(meta.get("oversized", ()))
@@ -222,7 +225,7 @@ def retranslate(
 
 
 def evaluate(
-    segments: list[Segment],
+    segments: Sequence[Segment],
     settings: Settings,
     models: Models,
     unit: str = "segment",
@@ -260,14 +263,14 @@ def build_result(
     tally = _Tally()
     flagging = risk.assess(results, settings.preset, settings.threshold, then=tally.add)
     if tally.corpus.incomplete:  # some segment's statistics were not computed: all of them now
-        scores, sigs = metrics.corpus_scores(tally.segments)
+        scores, sigs = metrics.corpus_scores(r.segment for r in results)
     else:
         scores, sigs = tally.corpus.scores()
     if scores:
         sigs.update(metrics.sentence_signatures())
     summary = Summary(
         input=meta,
-        mt=mt_description(tally.segments, translator),
+        mt=mt_description(tally.retranslated, translator),
         path=path,
         segments=len(results),
         flagged=tally.flagged,
@@ -284,7 +287,7 @@ def build_result(
 class _Tally:
     """The summary's counts and corpus statistics, a result at a time."""
 
-    segments: list[Segment] = field(default_factory=list)
+    retranslated: bool = False  # some segment has a retranslation
     corpus: metrics.CorpusStats = field(default_factory=metrics.CorpusStats)
     by_check: Counter[str] = field(default_factory=Counter)
     by_severity: Counter[str] = field(default_factory=Counter)
@@ -292,7 +295,7 @@ class _Tally:
     ignored: int = 0
 
     def add(self, r: SegmentResult) -> None:
-        self.segments.append(r.segment)
+        self.retranslated = self.retranslated or r.segment.retranslation is not None
         self.corpus.add(r.metric_stats)
         live = risk.active(r)
         self.by_check.update(i.check for i in live)
@@ -301,9 +304,10 @@ class _Tally:
         self.ignored += len(r.issues) - len(live)
 
 
-def mt_description(segments: Iterable[Segment], translator: Translator | None) -> str:
+def mt_description(retranslated: bool, translator: Translator | None) -> str:
+    """Where the retranslations came from; `retranslated`: some segment has one."""
     if translator is not None:
         return translator.name
-    if any(s.retranslation is not None for s in segments):
+    if retranslated:
         return "precomputed"
     return "none: no retranslation, so no chrF/BLEU/TER against MT; risk from offline signals"
