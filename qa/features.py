@@ -142,8 +142,8 @@ def compute(
             args = (settings, models, unit, oversized, scores, store, stats, states, report)
             out.extend(_chunk(chunk, *args))
             if states is not None:
-                # The Segments (and the results so far, unless spilled) stay to the end: the
-                # collector need not walk them again after each chunk (at 100,000 segments
+                # The Segments (unless packed) and the results so far (unless spilled) stay
+                # to the end: the collector need not walk them again after each chunk (at 100,000 segments
                 # that took a quarter of the time).
                 gc.freeze()
     finally:

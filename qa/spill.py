@@ -4,8 +4,9 @@ In memory a SegmentResult of the lexical path takes ~0.85 KB (its scores dict, i
 and their fingerprints), a million of them most of a run's peak; pickled, ~0.34 KB of disk.
 Past `SPILL_AT` segments `features.compute` appends each chunk's results here as it finishes
 them, and what reads them (risk, the summary, the reports) reads them back a chunk at a time.
-The Segments stay where they are (the caller's list): a result is written without its
-segment, which it gets back when read, so only the results' own parts go to disk.
+The Segments stay where they are (the caller's list, or the pipeline's packed sequence,
+qa/packed.py): a result is written with its segment's index, and gets the segment back from
+there when read, so only the results' own parts go to disk.
 
 The sequence is read-only: what it gives are copies, so a change to one is lost. To change
 results, `update` them: that writes every chunk anew.
