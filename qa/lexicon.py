@@ -32,16 +32,8 @@ class Token:
     start: int  # character offset in the text
 
 
-# Texts one tagger parses before a fresh one takes over. fugashi's tagger keeps the features
-# of every distinct token it has seen (~100 B each, measured on fugashi 1.5): a new number or
-# name on each line of a big file grows it without end (~0.2 KB a line of numbered WMT22
-# text, 0.2 GB at a million lines). A fresh tagger costs ~40 ms.
-TAGGER_TEXTS = 20_000
-
-
-@lru_cache(maxsize=1)
-def _tagger(generation: int):  # noqa: ANN202 - fugashi.Tagger, imported lazily
-    """The tagger of the `generation`-th `TAGGER_TEXTS` texts parsed (only the last is kept)."""
+@cache
+def _tagger():  # noqa: ANN202 - fugashi.Tagger, imported lazily
     import fugashi
 
     return fugashi.Tagger()
@@ -70,7 +62,7 @@ def _parse(text: str) -> tuple[tuple[str, _Features], ...]:
     one first (a NUL would end its C string there; a lone surrogate, which JSON can carry,
     cannot be encoded), so the offsets the views compute still point into `text`."""
     clean = _for_mecab(text)
-    tagger = _tagger(_parse.cache_info().misses // TAGGER_TEXTS)  # this call counts as a miss
+    tagger = _tagger()
     out: list[tuple[str, _Features]] = []
     for a, b in pieces(clean, MAX_ANALYSE_CHARS):
         for w in tagger(clean[a:b]):
