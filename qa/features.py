@@ -143,8 +143,8 @@ def compute(
             out.extend(_chunk(chunk, *args))
             if states is not None:
                 # The Segments (unless packed) and the results so far (unless spilled) stay
-                # to the end: the collector need not walk them again after each chunk (at 100,000 segments
-                # that took a quarter of the time).
+                # to the end: the collector need not walk them again after each chunk (at
+                # 100,000 segments that took a quarter of the time).
                 gc.freeze()
     finally:
         if states is not None:
