@@ -14,13 +14,13 @@ results, `update` them: that writes every chunk anew.
 
 from __future__ import annotations
 
-import bisect
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import IO, Any, overload
+from typing import IO, Any
 
+from qa.chunked import ChunkedSequence
 from qa.errors import InputError
 from qa.model import Segment, SegmentResult
 
@@ -28,32 +28,30 @@ SPILL_AT = 50_000  # segments; below it results stay a list (~40 MB at this size
 NO_STATS_ID = "no-stats"  # the run-wide empty statistics dict, kept one object on reading
 
 
-class SpilledResults(Sequence[SegmentResult]):
+class SpilledResults(ChunkedSequence[SegmentResult]):
     """Results in chunks in an unnamed temporary file (gone when closed, or at exit)."""
 
     def __init__(self, segments: Sequence[Segment], no_stats: dict[str, Any]) -> None:
+        super().__init__()
         self._segments = segments
         self._no_stats = no_stats
         with _room():
             self._file: IO[bytes] = tempfile.TemporaryFile(prefix="mtqa-results-")
         self._offsets: list[int] = []  # where each chunk starts in the file
-        self._firsts: list[int] = []  # the index of each chunk's first result
-        self._count = 0
-        self._last: tuple[int, list[SegmentResult]] | None = None  # (chunk number, results)
 
     def extend(self, results: Iterable[SegmentResult]) -> None:
         """Append one chunk: the results of the next segments, in order."""
         chunk = list(results)
         self._file.seek(0, 2)
         self._offsets.append(self._file.tell())
-        self._firsts.append(self._count)
         with _room():
             _Writer(self._file, self._count, self._segments, self._no_stats).dump(chunk)
-        self._count += len(chunk)
+        self._added(len(chunk))
 
     def chunks(self) -> Iterator[list[SegmentResult]]:
-        for offset in self._offsets:
-            yield self._load(self._file, offset)
+        """Each chunk's results, loaded anew (not the kept chunk: `update` changes them)."""
+        for n in range(len(self._offsets)):
+            yield self._load(n)
 
     def update(self, change: Callable[[SegmentResult], None]) -> None:
         """`change` each result, and keep the changed results (every chunk written anew, to a
@@ -70,26 +68,6 @@ class SpilledResults(Sequence[SegmentResult]):
     def close(self) -> None:
         self._file.close()
 
-    def __len__(self) -> int:
-        return self._count
-
-    def __iter__(self) -> Iterator[SegmentResult]:
-        for chunk in self.chunks():
-            yield from chunk
-
-    @overload
-    def __getitem__(self, i: int) -> SegmentResult: ...
-    @overload
-    def __getitem__(self, i: slice) -> list[SegmentResult]: ...
-    def __getitem__(self, i: int | slice) -> SegmentResult | list[SegmentResult]:
-        if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(self._count))]
-        if not -self._count <= i < self._count:
-            raise IndexError("result index out of range")
-        i %= self._count
-        n = bisect.bisect_right(self._firsts, i) - 1
-        return self._chunk(n)[i - self._firsts[n]]
-
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled (a batch worker's or a Ray actor's answer), it travels as its segments and
         its file's bytes, and is a SpilledResults again on the other side."""
@@ -97,16 +75,9 @@ class SpilledResults(Sequence[SegmentResult]):
         state = (self._file.read(), self._offsets, self._firsts, self._count)
         return _rebuilt, (self._segments, self._no_stats, *state)
 
-    def _chunk(self, n: int) -> list[SegmentResult]:
-        """Chunk `n`, kept until another is indexed: reading results by index in order
-        reads each chunk once."""
-        if self._last is None or self._last[0] != n:
-            self._last = (n, self._load(self._file, self._offsets[n]))
-        return self._last[1]
-
-    def _load(self, file: IO[bytes], offset: int) -> list[SegmentResult]:
-        file.seek(offset)
-        return _Reader(file, self._segments, self._no_stats).load()
+    def _load(self, n: int) -> list[SegmentResult]:
+        self._file.seek(self._offsets[n])
+        return _Reader(self._file, self._segments, self._no_stats).load()
 
 
 def _rebuilt(

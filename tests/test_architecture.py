@@ -15,7 +15,7 @@ QA = Path(__file__).resolve().parents[1] / "qa"
 # Data flows down this list; a module may import its own layer and those above it here.
 LAYERS: list[tuple[str, ...]] = [
     ("qa", "qa.errors", "qa.model", "qa.lang", "qa.langdata", "qa.lexicon", "qa.data",
-     "qa.limits", "qa.store", "qa.progress", "qa.spill", "qa.packed"),
+     "qa.limits", "qa.store", "qa.progress", "qa.chunked", "qa.spill", "qa.packed"),
     ("qa.io",),
     ("qa.segment", "qa.align", "qa.documents"),
     ("qa.translate",),

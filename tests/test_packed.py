@@ -34,13 +34,13 @@ def test_the_sequence_reads_like_the_list_it_replaces() -> None:
     assert seq[0].target == segs[0].target and seq[6].target == segs[6].target
     again = pickle.loads(pickle.dumps(seq))
     assert isinstance(again, PackedSegments) and list(again) == segs
-    assert list(PackedSegments([])) == []
+    assert list(PackedSegments([], 5)) == []
 
 
 def test_only_more_than_the_limit_are_packed() -> None:
     segs = mixed_segments()
-    assert packed(segs, 40) is segs
-    assert isinstance(packed(segs, 39), PackedSegments)
+    assert packed(segs, 40, 5) is segs
+    assert isinstance(packed(segs, 39, 5), PackedSegments)
 
 
 def test_a_run_from_files_packs_its_segments_and_reports_the_same(
