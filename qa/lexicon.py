@@ -201,6 +201,24 @@ def romaji_key(word: str) -> str:
     return w.replace("l", "r")
 
 
+READING_MIN = 4  # letters: a shorter reading ("kan", "ai") matches English words by chance
+
+
+@lru_cache(maxsize=65536)
+def reading_key(word: str) -> str | None:
+    """`romaji_key` of how MeCab reads `word` on its own (初詣 → "hatsumode", 小松 →
+    "komatsu"): what the word looks like where a translation transliterates it. None when a
+    piece has no reading or the key is shorter than `READING_MIN`."""
+    import jaconv
+
+    kana = [getattr(w.feature, "kana", None) for w in _tagger()(_for_mecab(word))]
+    if not kana or any(k in (None, "*", "") for k in kana):
+        return None
+    latin = jaconv.kana2alphabet(jaconv.kata2hira("".join(kana))).replace("-", "")
+    key = romaji_key(latin)
+    return key if len(key) >= READING_MIN and key.isascii() and key.isalpha() else None
+
+
 def words(text: str) -> list[str]:
     """Lowercase ASCII word tokens of an English text."""
     return _WORD_RE.findall(fold(text))

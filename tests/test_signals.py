@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from qa import risk
+from qa import lexicon, risk
 from qa.checks.terms import dict_terms
 from qa.data import calibration
 from qa.model import Issue, Segment, SegmentResult
@@ -189,6 +189,16 @@ def test_dictionary_coverage_counts_missing_terms_per_type() -> None:
         [Segment("1", SOURCE, GOOD), Segment("2", SOURCE, "Xi met."), Segment("3", SOURCE, None)]
     )
     assert cov[0] > 0.8 > 0.5 > cov[1] and cov[2] is None  # type: ignore[operator]
+
+
+def test_a_transliterated_term_is_not_missing() -> None:
+    # JMdict glosses 初詣 "first shrine visit of New Year" and 小松 "small pine": a translation
+    # that writes them as they sound has them; one that drops or swaps them does not.
+    src = "小松さんと初詣から帰ってきました。"
+    assert missing_terms(src, "I came back from Hatsumode with Komatsu.")[1] == []
+    _, dropped = missing_terms(src, "I came back with Kawaguchi.")
+    assert {t.word for t in dropped} == {"小松", "初詣"}
+    assert lexicon.reading_key("初詣") == "hatsumode" and lexicon.reading_key("李") is None
 
 
 def test_dict_terms_findings_point_at_source_words() -> None:

@@ -4,7 +4,9 @@ A Japanese content word whose every English gloss is absent from the target was 
 untranslated, mistranslated or dropped. Paraphrase makes single misses weak evidence, so the
 per-segment rate is a signal for the risk model and the words themselves are minor findings
 (qa/checks/terms.py) that say where to look. Words whose gloss can't be established (no JMdict
-entry, hiragana-only words whose kana lookup is ambiguous) are not counted either way.
+entry, hiragana-only words whose kana lookup is ambiguous) are not counted either way. A word
+the target transliterates (its reading romanised: 初詣 as "Hatsumode", 小松 as "Komatsu", where
+JMdict glosses "first shrine visit of New Year" and "small pine") is not missing.
 """
 
 from __future__ import annotations
@@ -146,10 +148,17 @@ def source_keys(source: str) -> frozenset[str]:
 
 
 def missing_terms(source: str, target: str) -> tuple[int, list[Term]]:
-    """(number of glossable source terms, those none of whose glosses is in the target)."""
+    """(number of glossable source terms, those none of whose glosses is in the target and
+    that the target does not transliterate either: "Hatsumode" shows 初詣, "Komatsu" 小松)."""
     have = target_keys(target)
     checked = source_terms(source)
-    return len(checked), [t for t, keys in checked if not keys & have]
+    missing = [t for t, keys in checked if not keys & have]
+    if missing:
+        spelled = {lexicon.romaji_key(w) for w in lexicon.words(target)}
+        missing = [
+            t for t in missing if lexicon.reading_key(source[t.start : t.end]) not in spelled
+        ]
+    return len(checked), missing
 
 
 @register("dict_coverage", "Share of source content words with a JMdict gloss in the target")
