@@ -4,7 +4,8 @@ A Japanese content word whose every English gloss is absent from the target was 
 untranslated, mistranslated or dropped. Paraphrase makes single misses weak evidence, so the
 per-segment rate is a signal for the risk model and the words themselves are minor findings
 (qa/checks/terms.py) that say where to look. Words whose gloss can't be established (no JMdict
-entry, hiragana-only words whose kana lookup is ambiguous) are not counted either way. A word
+entry, hiragana-only words whose kana lookup is ambiguous) are not counted either way. An
+English word shows a gloss by its own 5-letter prefix or its lemma's ("bought" for "buy"); a word
 the target transliterates (its reading romanised: 初詣 as "Hatsumode", 小松 as "Komatsu", where
 JMdict glosses "first shrine visit of New Year" and "small pine") is not missing.
 """
