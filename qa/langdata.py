@@ -245,6 +245,8 @@ JA_NOT_NEGATION_PATTERNS = (
     r"(?:では|じゃ|んじゃ)ない(?:か|でしょうか|ですか)",
     r"な(?:きゃ|くちゃ)",  # 帰らなきゃ "gotta go home" (the must of なければならない, cut short)
     r"欠かせ(?:ない|ません)",  # "indispensable", "essential"
+    r"見逃せ(?:ない|ません)|つまら(?:ない|なかっ|ん)|無理なく",  # "must-see", "boring", "easily"
+    r"変わ(?:らない|りません|らず)",  # "the same", "still", "as ever"
     r"(?:なんと|何と)なく|(?:もれ|漏れ)なく|余す(?:ところ|所)なく",  # "somehow", "all", "fully"
     r"ないか(?:な|しら|どうか)|ないものでしょうか",  # "I wonder if there's …", "whether"
 )

@@ -124,6 +124,16 @@ def test_numbers_added_is_major_on_target_span() -> None:
     assert tgt[issue.span[0] : issue.span[1]] == "3,500"
 
 
+def test_numbers_added_accepts_a_year_the_source_names_relatively() -> None:
+    tgt = "US military support for Ukraine totals around 450 million dollars for 2021."
+    assert run(numbers_added, "軍事支援は今年、約４億５０００万ドル規模に達した。", tgt) == []
+    [issue] = run(numbers_added, "軍事支援は約４億５０００万ドル規模に達した。", tgt)
+    assert tgt[issue.span[0] : issue.span[1]] == "2021"
+    # 今年 accounts for a year, not for any number
+    src, tgt = "今年、約４億ドル規模に達した。", "It reached 400 million dollars, 3 times."
+    [_] = run(numbers_added, src, tgt)
+
+
 def test_numbers_added_ignores_names_and_codes() -> None:
     assert (
         run(numbers_added, "コロナ禍でテレワークになりました。", "Remote work due to COVID-19.")
@@ -536,6 +546,33 @@ def test_negation_added_is_critical_on_target_span() -> None:
     assert run(negation_added, src, "Oginuma X no Kinnikuman Review") == []
     # "under-" is a preposition, not the negative prefix un-.
     assert target_negations("Don't underestimate them, undertake it underwater.") == [(0, 5)]
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [  # WMT22 references the check called negation losses
+        ("身動きの取れなくなった女性がいた。", "A woman was trapped and immobile."),
+        ("日本語ネイティブではない人が理解する。", "A non-native speaker understands it."),
+        ("年間日数は変わりません。", "The number of days stays the same."),
+        ("玉野はつまらないと思っていた。", "I used to think that Tamano was boring."),
+        ("見逃せないのが３位決定戦です。", "Another highlight is the third-place match."),
+        # a negative yes/no question asked affirmatively
+        ("紅白歌合戦は無いのですか？", "Will there be a Kohaku Uta Gassen this year?"),
+        ("興味を持っていなかったのですか。", "Were you interested in it before that?"),
+    ],
+)
+def test_negation_lost_accepts_idioms_prefixes_and_questions(source: str, target: str) -> None:
+    assert run(negation_lost, source, target) == []
+
+
+def test_negation_lost_still_fires_where_the_english_drops_it() -> None:
+    src = "身動きの取れなくなった女性がいた。"
+    [_] = run(negation_lost, src, "A woman was trapped and mobile.")
+    [_] = run(negation_lost, "興味を持っていなかったのですか。", "You were interested in it.")
+    # a why-question keeps its negation in English
+    [_] = run(negation_lost, "なぜ行かなかったのですか？", "Why did you go?")
+    # dis- before a verb, in- before a noun: not negations
+    [_] = run(negation_lost, "彼は来なかった。", "He disappeared, an investment.")
 
 
 def test_negation_lost_not_hidden_by_wireless() -> None:

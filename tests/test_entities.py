@@ -160,3 +160,11 @@ def test_seed_article_flags_only_the_putin_paragraph() -> None:
     ]
     assert critical == ["3"]
     assert "President Putin" in segs[3].target and "習主席" in segs[3].source  # type: ignore[operator]
+
+
+def test_a_name_that_is_a_common_word_rendered_by_its_gloss() -> None:
+    # unidic reads フリース as a person's name (JMnedict: Freas, Friis); JMdict: "fleece"
+    source = "フリース素材でとても軽く、暖かい。"
+    assert run(source, "It is made from a very light and warm fleece material.") == []
+    [issue] = run(source, "It is made from a very light and warm wool material.")
+    assert issue.severity == "major" and "フリース" in issue.message

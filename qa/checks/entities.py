@@ -20,7 +20,8 @@ from qa import lexicon
 from qa.checks.base import Context, Finding, RunState, register
 from qa.checks.placeholders import placeholders
 from qa.model import Segment
-from qa.signals.dictionary import DEMONYMS, PREFIX
+from qa.signals.dictionary import DEMONYMS, PREFIX, gloss_keys
+from qa.signals.dictionary import target_keys as dictionary_keys
 
 CHECK = "entity"
 # Titles after a bare surname (習主席, 岸田首相): the surname alone is tagged a common noun.
@@ -242,8 +243,19 @@ def entity(seg: Segment, ctx: Context) -> Iterator[Finding]:
         return
     have = target_keys(seg.target)
     for e in ents:
-        if not present(e, have):
+        if not present(e, have) and not _glossed(e, seg.target):
             yield _finding(e, _extra_people(ents, seg.target, ctx.state))
+
+
+def _glossed(e: Entity, target: str) -> bool:
+    """A katakana name that is a common word too, rendered by its JMdict gloss: フリース is a
+    surname in JMnedict and "fleece" in "made from a very light and warm fleece material".
+    Not places: 中国 glosses "China" but also "central part of a country", which "the
+    country" put in its place would match."""
+    if e.kind != "person":
+        return False
+    keys = {k for sense in lexicon.glosses(e.surface) for g in sense for k in gloss_keys(g)}
+    return bool(keys) and not keys.isdisjoint(dictionary_keys(target))
 
 
 def _extra_people(ents: list[Entity], target: str, people: dict[str, str]) -> list[str]:

@@ -32,9 +32,11 @@ from qa.langdata import (
 from qa.lexicon import morphs
 from qa.model import Segment
 from qa.signals.dictionary import Term, gloss_keys, source_terms, target_keys
+from qa.signals.fluency import known_english
 
 _NOT_NEGATION = re.compile("|".join(JA_NOT_NEGATION_PATTERNS))
-_EN_WORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+# One word, or a non- word whole ("non-native": the negation is the prefix).
+_EN_WORD = re.compile(r"(?:[Nn]on-)?[A-Za-z]+(?:['’][A-Za-z]+)?")
 _EN_NOT_NEGATION = re.compile(r"\b(?:" + "|".join(EN_NOT_NEGATION) + r")\b", re.IGNORECASE)
 # "No." as the abbreviation of "number": "Typhoon No. 10", "world No.1", "Nos. 3 and 4", and a
 # capitalised "No" before a numeral mid-sentence ("ranked No 1").
@@ -226,10 +228,41 @@ def _en_negative(word: str, explicit_only: bool) -> bool:
 
 
 def _negative_affix(w: str) -> bool:
-    """An un-/non-/-less word (unknown, nonstop, useless), not one that only looks like it."""
+    """An un-/non-/-less word (unknown, nonstop, useless), not one that only looks like it,
+    or an adjective with a Latin negative prefix (`_latin_negative`: immobile, incorrect)."""
     if w in _EN_FALSE_AFFIX or w.startswith("under"):  # underestimate: "under", not "un-"
         return False
-    return (w.startswith(("un", "non")) and len(w) > 5) or (w.endswith("less") and len(w) > 6)
+    return (
+        (w.startswith(("un", "non")) and len(w) > 5)
+        or (w.endswith("less") and len(w) > 6)
+        or _latin_negative(w)
+    )
+
+
+# in-/im-/il-/ir-/dis- negate an adjective ("trapped and immobile" for 身動きの取れなくなった,
+# "incorrect", "illegal", "irregular"): where the rest is an English adjective of five letters
+# or more by its ending. Not participles or verbs: displayed, informed, disappear are words of
+# their own.
+_LATIN_PREFIXES = ("in", "im", "il", "ir", "dis")
+_ADJECTIVE_ENDS = ("able", "ible", "ary", "ful", "ive", "ent", "ant", "ous", "al", "ic", "lar",
+                   "ate", "ct", "ile")  # fmt: skip
+# Such words whose meaning is not "not …": invaluable is very valuable, immediate is not
+# "not mediate", incorporate and infiltrate are verbs; and nouns in -ment (investment).
+_LATIN_NOT_NEGATIVE = frozenset(
+    {"invaluable", "incredible", "incorporate", "incorporated", "independent", "dismissal",
+     "inflammable", "infamous", "impassive", "immediate", "inhabitant", "infiltrate",
+     "impersonate", "irradiate", "invalidate"}
+)  # fmt: skip
+
+
+def _latin_negative(w: str) -> bool:
+    if w in _LATIN_NOT_NEGATIVE or w.endswith("ment") or not w.endswith(_ADJECTIVE_ENDS):
+        return False
+    for p in _LATIN_PREFIXES:
+        base = w[len(p) :]
+        if w.startswith(p) and len(base) >= 5 and known_english(base):
+            return p != "dis" or not w.endswith("ct")  # distract, disinfect: verbs
+    return False
 
 
 def target_negations(text: str, explicit_only: bool = False) -> list[tuple[int, int]]:
@@ -249,8 +282,9 @@ def target_negations(text: str, explicit_only: bool = False) -> list[tuple[int, 
 def negation_lost(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not seg.has_both_sides:
         return
-    negs = source_negations(seg.source or "")
-    if negs and not _unaccounted(seg.source or "", seg.target or ""):
+    source, target = seg.source or "", seg.target or ""
+    negs = [n for n in source_negations(source) if not _asked(source, n, target)]
+    if negs and not _unaccounted(source, target):
         a, b = negs[0]
         yield Finding(
             f"source negates ({(seg.source or '')[max(0, a - 3) : b]}) but the target has no "
@@ -258,6 +292,21 @@ def negation_lost(seg: Segment, ctx: Context) -> Iterator[Finding]:
             span=(a, b),
             side="source",
         )
+
+
+# A negative yes/no question (紅白歌合戦は無いのですか "isn't there …?", 興味を持っていなかった
+# のですか "weren't you interested?") is as often asked affirmatively in English ("will there
+# be …?", "were you interested?"). Not a why-question: "why didn't you go?" keeps its "not".
+_QUESTION_TAIL = re.compile(r"(?:っ?た)?(?:の|ん)(?:です|でしょう)?か")
+_WHY = re.compile(r"なぜ|何故|どうして|なんで|何で")
+
+
+def _asked(source: str, neg: tuple[int, int], target: str) -> bool:
+    return (
+        target.rstrip().endswith(("?", "？"))
+        and _QUESTION_TAIL.match(source, neg[1]) is not None
+        and not _WHY.search(source)
+    )
 
 
 # Japanese "only" words, which an English "only" renders rather than a negated predicate.

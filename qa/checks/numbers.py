@@ -267,6 +267,16 @@ def _ordinal(text: str, span: tuple[int, int]) -> bool:
     return bool(re.match(r"(?:st|nd|rd|th)(?![A-Za-z])", text[span[1] : span[1] + 3], re.I))
 
 
+# A year the source names relatively (今年 "this year", 昨年, 来年): a translator may write it
+# out ("support for Ukraine totals around 450 million dollars for 2021"), and no numeral of the
+# source accounts for it.
+_RELATIVE_YEAR = re.compile("今年|本年|昨年|去年|前年|来年|翌年|同年")
+
+
+def _a_year(values: set[float]) -> bool:
+    return all(v.is_integer() and 1900 <= v <= 2099 for v in values)
+
+
 def _unmatched(seg: Segment, words: bool = False) -> list[tuple[int, int]]:
     """Spans of the target's numerals (and with `words` its number words and ordinals) that
     no number of the source accounts for (not 0 or 1, not part of a name or code)."""
@@ -275,8 +285,11 @@ def _unmatched(seg: Segment, words: bool = False) -> list[tuple[int, int]]:
     # Digits the tagger glued to letters (１０Ｗ, 5800X) still count as the source's numbers.
     plain = seg.source.translate(FULLWIDTH_TO_ASCII)
     known.update(float(d) for d in re.findall(r"\d+(?:\.\d+)?", plain))
+    relative_year = _RELATIVE_YEAR.search(seg.source) is not None
     out = []
     for span, values, is_numeral in target_numbers(seg.target):
+        if relative_year and _a_year(values):
+            continue
         # Only numerals: words like "one"/"first"/"both" are routinely added by translators.
         if not (is_numeral or words) or values <= {0.0, 1.0} or _in_name(seg.target, span):
             continue
