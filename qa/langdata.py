@@ -236,7 +236,7 @@ JA_NOT_NEGATION_PATTERNS = (
     r"に(?:違い|ちがい|過ぎ|すぎ)(?:ない|ありません|ません)",
     r"しか[^。、！？]*?(?:ない|無い|なかっ|無かっ|ません|ず|ん)",
     r"忘れ(?:ず|ない|ません)|間違いなく",
-    r"ないか[。？?！!]?$",
+    r"ないか(?:[、。？?！!]|$)",  # 共通点はないか、話し合う "to see if they had anything in common"
     r"ないでしょうか|ませんか|じゃない[？?]|じゃないですか|ではないでしょうか",
     r"しょうが(?:ない|ありません)|仕方(?:が)?(?:ない|ありません)|たまら(?:ない|ん)",
     r"かね(?:ない|ません)|間違いない|限らず|問わず|関わらず|かかわらず|拘らず",
@@ -294,7 +294,8 @@ EN_NEGATION_WORDS = frozenset(
      "lacked", "lacking", "refuse", "refuses", "refused", "unable", "hardly",
      "barely", "rarely", "seldom", "absence", "absent", "free", "zero", "deny", "denied",
      "denies", "impossible", "nope", "nah", "instead", "rather", "avoid", "avoided",
-     "prevent", "prevented", "stop", "stopped", "ban", "banned", "prohibited", "unless",
+     "prevent", "prevented", "prevents", "preventing", "stop", "stopped", "stops", "ban",
+     "banned", "bans", "prohibited", "unless", "avoids", "avoiding", "misses",
      "less", "only", "yet", "miss", "missed", "missing", "insufficient", "little", "few",
      "blind", "deaf"}
 )  # fmt: skip
@@ -302,9 +303,10 @@ EN_NEGATION_WORDS = frozenset(
 # translation uses them freely for affirmative sources, so they do not count as a negation
 # the source must license.
 EN_WEAK_NEGATION = frozenset(
-    {"only", "yet", "less", "little", "few", "instead", "rather", "avoid", "avoided", "stop",
-     "stopped", "free", "zero", "miss", "missed", "missing", "prevent", "prevented", "ban",
-     "banned", "prohibited", "unless", "hardly", "barely", "rarely", "seldom"}
+    {"only", "yet", "less", "little", "few", "instead", "rather", "avoid", "avoided", "avoids",
+     "avoiding", "stop", "stopped", "stops", "free", "zero", "miss", "missed", "missing",
+     "misses", "prevent", "prevented", "prevents", "preventing", "ban", "banned", "bans",
+     "prohibited", "unless", "hardly", "barely", "rarely", "seldom"}
 )  # fmt: skip
 # The strict subset a perturbation or a clear error would add: used for "target negates,
 # source does not".

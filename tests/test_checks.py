@@ -559,6 +559,8 @@ def test_negation_added_is_critical_on_target_span() -> None:
         # a negative yes/no question asked affirmatively
         ("紅白歌合戦は無いのですか？", "Will there be a Kohaku Uta Gassen this year?"),
         ("興味を持っていなかったのですか。", "Were you interested in it before that?"),
+        ("共通点はないか、話し合う。", "They discuss whether they have much in common."),
+        ("骨と骨がぶつからないための役割を担う。", "It prevents the bones from bumping."),
     ],
 )
 def test_negation_lost_accepts_idioms_prefixes_and_questions(source: str, target: str) -> None:
