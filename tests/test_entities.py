@@ -116,6 +116,8 @@ def test_latin_script_name_replaced_is_found() -> None:
         ("全品50%OFF!", "Save 50% on all items!"),  # acronym
         ("とりあえず書けwwwとググれ", 'Anyway, "Just write, lol" and "Google it"'),  # laughter
         ("their armoured heads を訳す", "translate their armored heads"),  # spelling variant
+        ("Skyrim Special Edition対応", "SkyrimSpecialEdition compatible"),  # spaces lost
+        ("xVADict TES Edition の用語", "xVADictTESEdition terms"),
     ],
 )
 def test_latin_script_words_rendered_are_not_flagged(source: str, target: str) -> None:

@@ -170,13 +170,18 @@ def latin_present(e: Entity, target: str) -> bool:
     or a close spelling (armoured/armored, a typo corrected: Get Buck → "Get Back"); a swapped
     name (Debian → "Dock") shares too little."""
     word = e.surface.lower()
-    if _at_word_start(word, target.lower()):
+    if _at_word_start(word, _CAMEL.sub(" ", target).lower()):
         return True
     return any(
         SequenceMatcher(None, word, w).ratio() >= 0.75
         for w in re.findall(r"[a-z]+", target.lower())
         if abs(len(w) - len(word)) <= 3 and word not in w  # "subreddit" is not "reddit"
     )
+
+
+# Where a target that lost its spaces still shows a word start: "SkyrimSpecialEdition",
+# "xVADictTESEdition" (Special, Edition).
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
 def _at_word_start(word: str, text: str) -> bool:
