@@ -54,8 +54,9 @@ FEATURE_TEXT: dict[str, str] = {
     "n_minor": "{v:.0f} minor findings",
 }
 # Findings whose evidence already reaches the model as a signal: counting them again in
-# n_minor would double it (dict_terms lists the words behind dict_coverage).
-NOT_COUNTED = {"dict_terms"}
+# n_minor would double it (dict_terms lists the words behind dict_coverage); and formatting
+# the models were not fitted with, which says nothing about meaning (double_space).
+NOT_COUNTED = {"dict_terms", "double_space"}
 # Features `features` derives from findings; the rest are the signals' scores.
 FINDING_COUNTS = ("n_major", "n_minor")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from qa import risk
 from qa.checks.base import CHECKS
 from qa.checks.bounds import number_bound
 from qa.checks.casing import lowercase_i, lowercase_name, lowercase_start
@@ -26,10 +27,11 @@ from qa.checks.negation import (
 from qa.checks.numbers import numbers, numbers_added, parse_japanese_number
 from qa.checks.placeholders import placeholder
 from qa.checks.prices import tax_status
-from qa.checks.punctuation import punctuation_final, punctuation_japanese
+from qa.checks.punctuation import double_space, punctuation_final, punctuation_japanese
 from qa.checks.quotes import quotes_dropped, quotes_spacing, quotes_unbalanced
 from qa.checks.truncated import truncated
 from qa.checks.untranslated import untranslated
+from qa.model import Segment, SegmentResult
 from tests.helpers import run
 
 # ------------------------------------------------------------------ numbers
@@ -774,7 +776,7 @@ ODD = [None, "", "   ", "\x00", "。", "「", "）", "1,", "〇〇", "'", '"', "
                                   "punctuation_final", "punctuation_japanese", "glossary",
                                   "negation_lost", "negation_added", "weekday", "relative_date",
                                   "lowercase_name", "lowercase_start", "lowercase_i",
-                                  "placeholder"])  # fmt: skip
+                                  "placeholder", "double_space"])  # fmt: skip
 def test_checks_survive_odd_text(name: str) -> None:
     for s in ODD:
         for t in ODD:
@@ -782,6 +784,16 @@ def test_checks_survive_odd_text(name: str) -> None:
                 assert issue.severity in CHECKS[name].severities
                 text = (s if issue.side == "source" else t) or ""
                 assert issue.span is None or 0 <= issue.span[0] <= issue.span[1] <= len(text)
+
+
+def test_double_space_between_words_is_minor_and_not_counted_in_risk() -> None:
+    tgt = "Yamaya Kasumi plays the heroine   Based on the manga."
+    [issue] = run(double_space, "ヒロイン役の山谷花純 原作は漫画。", tgt)
+    assert issue.severity == "minor" and tgt[issue.span[0] : issue.span[1]] == "   "
+    assert run(double_space, "原作は漫画。", "  Based on the manga.  ") == []  # ends: not between
+    assert run(double_space, "A  B", "A  B") == []  # the source's own layout
+    found = SegmentResult(Segment("1", "原作", tgt), issues=run(double_space, "原作", tgt))
+    assert len(found.issues) == 1 and risk.features(found)["n_minor"] == 0
 
 
 def test_registered_severities() -> None:

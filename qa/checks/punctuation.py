@@ -1,5 +1,6 @@
-"""Punctuation: the sentence ends the way the source does (a question stays a question), and
-Japanese punctuation (。、「」) is not left behind in the English.
+"""Punctuation: the sentence ends the way the source does (a question stays a question),
+Japanese punctuation (。、「」) is not left behind in the English, and no two spaces stand
+between words (Xbench's "double blank").
 
 A Japanese question need not end in a question mark: "…気にしますか" and "…ありませんか。"
 ask with the particle か. Those count as questions too, but not のか (often "ah, so …") nor
@@ -9,6 +10,7 @@ such sources as questions (the 18th, "でしょうか。" → "I guess.", is the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from qa.checks.base import Context, Finding, register
@@ -79,3 +81,17 @@ def punctuation_japanese(seg: Segment, ctx: Context) -> Iterator[Finding]:
     for i, ch in enumerate(seg.target):
         if ch in JA_PUNCTUATION and not any(i in r for r in inside):
             yield Finding(f"Japanese punctuation {ch!r} in the target", span=(i, i + 1))
+
+
+# Two or more spaces (or no-break spaces) between two non-space characters.
+_DOUBLE_SPACE = re.compile(r"(?<=\S)[ \u00a0]{2,}(?=\S)")
+
+
+@register("double_space", "minor", "Two or more spaces between words in the target")
+def double_space(seg: Segment, ctx: Context) -> Iterator[Finding]:
+    """A typing slip a reviewer fixes in passing: shown, not counted in risk (formatting, not
+    meaning). Not where the source spaces its own text so (columns, a layout it keeps)."""
+    if not seg.target or (seg.source and _DOUBLE_SPACE.search(seg.source)):
+        return
+    for m in _DOUBLE_SPACE.finditer(seg.target):
+        yield Finding("two or more spaces between words", span=m.span())

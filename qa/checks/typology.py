@@ -38,6 +38,7 @@ MQM: dict[str, str] = {
     "quotes_dropped": "fluency/punctuation",
     "punctuation_final": "fluency/punctuation",
     "punctuation_japanese": "fluency/punctuation",
+    "double_space": "fluency/punctuation",
     "empty_retranslation": "other",
     "oversized": "other",
 }
