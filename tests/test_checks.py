@@ -860,3 +860,12 @@ def test_a_bound_on_a_number_turned_around_is_major() -> None:
     assert run(number_bound, "16歳未満は不可", "Not for those under 16") == []
     assert run(number_bound, "３点以上で10%オフ", "10% off on 3 items or fewer") != []
     assert run(number_bound, "3つ超大型", "three super-large ones") == []  # 超 as a prefix
+
+
+def test_a_negative_question_cut_short_licenses_its_negation() -> None:
+    # のでは？ is ではないか without its ない: "isn't Kairi a murderer?"
+    src = "あるきっかけで海利は殺人者なのでは？"
+    tgt = "Something makes her wonder: isn't Kairi a murderer?"
+    assert run(negation_added, src, tgt) == []
+    assert run(negation_extra, "配慮がいるのでは？", "Isn't consideration needed?") == []
+    [_] = run(negation_added, "あるきっかけで海利は殺人者だ。", "Kairi isn't a murderer.")

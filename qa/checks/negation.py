@@ -331,12 +331,17 @@ _NEVER_NEGATED = re.compile(
 )
 
 
+# のでは？ is ではないか cut short ("isn't it that …?", 殺人者なのでは？ "isn't Kairi a
+# murderer?"): a negated question with no ない left, which the English may keep negated.
+_CUT_SHORT = re.compile(r"[のん]では[？?]")
+
+
 @register("negation_added", "critical", "The translation negates but the source does not")
 def negation_added(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if not seg.has_both_sides:
         return
     source, target = _NEVER_NEGATED.sub("。", seg.source or ""), seg.target or ""
-    if source_negations(source, all_forms=True):
+    if source_negations(source, all_forms=True) or _CUT_SHORT.search(source):
         return
     words = source_negative_words(source)
     rendered = rendered_words(source, target)
@@ -363,7 +368,7 @@ def licensed_count(source: str, target: str = "") -> int:
     or, where the source has no negated predicate, all of its negative words (なくなった
     "gone" is a word) — less the words `target` renders without a negation."""
     source = _NEVER_NEGATED.sub("。", source)
-    predicates = len(source_negations(source, all_forms=True))
+    predicates = len(source_negations(source, all_forms=True)) + len(_CUT_SHORT.findall(source))
     rendered = rendered_words(source, target) if target else set()
     words = [w for w in source_negative_words(source) if w not in rendered]
     if predicates:
