@@ -32,7 +32,7 @@ from qa.langdata import (
 from qa.lexicon import morphs
 from qa.model import Segment
 from qa.signals.dictionary import Term, gloss_keys, source_terms, target_keys
-from qa.signals.fluency import known_english
+from qa.signals.opposites import negative_prefix
 
 _NOT_NEGATION = re.compile("|".join(JA_NOT_NEGATION_PATTERNS))
 # One word, or a non- word whole ("non-native": the negation is the prefix).
@@ -240,10 +240,9 @@ def _negative_affix(w: str) -> bool:
 
 
 # in-/im-/il-/ir-/dis- negate an adjective ("trapped and immobile" for 身動きの取れなくなった,
-# "incorrect", "illegal", "irregular"): where the rest is an English adjective of five letters
-# or more by its ending. Not participles or verbs: displayed, informed, disappear are words of
-# their own.
-_LATIN_PREFIXES = ("in", "im", "il", "ir", "dis")
+# "incorrect", "illegal", "irregular"): the opposites' prefix rule (qa/signals/opposites.py),
+# with adjective endings only. Not participles or verbs: displayed, informed, disappear are
+# words of their own.
 _ADJECTIVE_ENDS = ("able", "ible", "ary", "ful", "ive", "ent", "ant", "ous", "al", "ic", "lar",
                    "ate", "ct", "ile")  # fmt: skip
 # Such words whose meaning is not "not …": invaluable is very valuable, immediate is not
@@ -256,13 +255,10 @@ _LATIN_NOT_NEGATIVE = frozenset(
 
 
 def _latin_negative(w: str) -> bool:
-    if w in _LATIN_NOT_NEGATIVE or w.endswith("ment") or not w.endswith(_ADJECTIVE_ENDS):
+    if w in _LATIN_NOT_NEGATIVE or w.endswith("ment"):
         return False
-    for p in _LATIN_PREFIXES:
-        base = w[len(p) :]
-        if w.startswith(p) and len(base) >= 5 and known_english(base):
-            return p != "dis" or not w.endswith("ct")  # distract, disinfect: verbs
-    return False
+    # distract, disinfect: verbs
+    return any(p != "dis" or not w.endswith("ct") for p, _ in negative_prefix(w, _ADJECTIVE_ENDS))
 
 
 def target_negations(text: str, explicit_only: bool = False) -> list[tuple[int, int]]:

@@ -72,15 +72,23 @@ def _cased(alt: str, word: str) -> str:
 
 
 def _prefixed(word: str) -> frozenset[str]:
-    out = set()
-    for p in _PREFIXES:
-        base = word[len(p) :]
-        if word.startswith(p) and len(base) >= 5 and base.endswith(_ADJECTIVE_ENDS):
-            if known_english(base):
-                out.add(base)
-        if len(word) >= 5 and word.endswith(_ADJECTIVE_ENDS) and known_english(p + word):
-            out.add(p + word)
+    out = {base for _, base in negative_prefix(word)}
+    if len(word) >= 5 and word.endswith(_ADJECTIVE_ENDS):
+        out |= {p + word for p in _PREFIXES if known_english(p + word)}
     return frozenset(out)
+
+
+def negative_prefix(word: str, ends: tuple[str, ...] = _ADJECTIVE_ENDS) -> list[tuple[str, str]]:
+    """(prefix, base) where `word` is a negative prefix on an English word of five letters or
+    more ending in one of `ends` (unable: un + able is too short; impossible: im + possible)."""
+    return [
+        (p, word[len(p) :])
+        for p in _PREFIXES
+        if word.startswith(p)
+        and len(word) - len(p) >= 5
+        and word.endswith(ends)
+        and known_english(word[len(p) :])
+    ]
 
 
 @cache
