@@ -283,7 +283,7 @@ def negation_lost(seg: Segment, ctx: Context) -> Iterator[Finding]:
     if negs and not _unaccounted(source, target):
         a, b = negs[0]
         yield Finding(
-            f"source negates ({(seg.source or '')[max(0, a - 3) : b]}) but the target has no "
+            f"source negates ({source[max(0, a - 3) : b]}) but the target has no "
             "negation (not, no, never, without, …)",
             span=(a, b),
             side="source",
